@@ -1,0 +1,438 @@
+import re
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from simple_history.models import HistoricalRecords
+
+from inspections.models import Inspection, Recommendation
+
+
+class Rag(models.TextChoices):
+    RED = "red", "Red"
+    AMBER = "amber", "Amber"
+    GREEN = "green", "Green"
+    # Wirral and others show an action that is complete with its impact evidenced as blue.
+    BLUE = "blue", "Blue"
+    NOT_RATED = "not_rated", "Not rated"
+
+
+class Status(models.TextChoices):
+    NOT_STARTED = "not_started", "Not started"
+    IN_PROGRESS = "in_progress", "In progress"
+    AWAITING_SIGN_OFF = "awaiting_sign_off", "Awaiting sign-off"
+    COMPLETE = "complete", "Complete"
+    CLOSED = "closed", "Closed"
+
+
+DONE_STATUSES = (Status.COMPLETE, Status.CLOSED)
+
+
+def normalise_name(name: str) -> str:
+    """The key two spellings of one lead share: case, spacing and dashes do not matter."""
+    text = re.sub(r"[\u2013\u2014\-,]", " ", name or "")
+    return re.sub(r"\s+", " ", text).strip().casefold()
+
+
+class Plan(models.Model):
+    class PlanStatus(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        LIVE = "live", "Live"
+        CLOSED = "closed", "Closed"
+
+    class RagRule(models.TextChoices):
+        DATES = "dates", "Dates: overdue is red, due soon and not started is amber"
+        CRITERIA = "criteria", "Criteria: scope, resources, project plan, timescale"
+
+    authority = models.CharField(max_length=120)
+    title = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=60, unique=True)
+    version = models.CharField(max_length=30, blank=True)
+    status = models.CharField(max_length=10, choices=PlanStatus.choices, default=PlanStatus.LIVE)
+    starts_on = models.DateField(null=True, blank=True)
+    ends_on = models.DateField(null=True, blank=True)
+    inspections = models.ManyToManyField(Inspection, blank=True, related_name="plans")
+    rag_rule = models.CharField(max_length=10, choices=RagRule.choices, default=RagRule.DATES)
+    # Header → field mappings an admin confirmed on an earlier import, reused next time.
+    import_mapping = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["authority", "title"]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("improvement:plan", kwargs={"slug": self.slug})
+
+    def recommendations(self):
+        return Recommendation.objects.filter(inspection__plans=self)
+
+
+class PlanRole(models.Model):
+    """What a user may do in one plan. Officers need no role: leading an action is enough."""
+
+    class Role(models.TextChoices):
+        IMPROVEMENT_LEAD = "improvement_lead", "Improvement lead"
+        BOARD_CHAIR = "board_chair", "Board chair"
+        BOARD_MEMBER = "board_member", "Board member"
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="roles")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="plan_roles"
+    )
+    role = models.CharField(max_length=20, choices=Role.choices)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "user", "role"], name="plan_role_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.user} – {self.get_role_display()} of {self.plan}"
+
+
+class Lead(models.Model):
+    """A person or a post that leads actions; officers sign in as users linked to leads."""
+
+    name = models.CharField(max_length=200, help_text='A person or a role, e.g. "Head of HR".')
+    name_key = models.CharField(max_length=200, unique=True, editable=False)
+    organisation = models.CharField(max_length=120, blank=True)
+    email = models.EmailField(blank=True)
+    users = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="leads")
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.name_key = normalise_name(self.name)
+        super().save(*args, **kwargs)
+
+
+class Theme(models.Model):
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="themes")
+    name = models.CharField(max_length=120)
+    lead = models.ForeignKey(Lead, on_delete=models.SET_NULL, null=True, blank=True)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["plan", "order", "name"]
+        constraints = [models.UniqueConstraint(fields=["plan", "name"], name="theme_unique")]
+
+    def __str__(self):
+        return self.name
+
+
+class Period(models.Model):
+    """A block of the plan, e.g. "September - December 2016"; Wirral plans in such blocks."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="periods")
+    name = models.CharField(max_length=80)
+    code = models.SlugField(max_length=20, help_text='Short prefix of action references: "SEP16".')
+    starts_on = models.DateField(null=True, blank=True)
+    ends_on = models.DateField(null=True, blank=True)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["plan", "order", "starts_on"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "name"], name="period_name_unique"),
+            models.UniqueConstraint(fields=["plan", "code"], name="period_code_unique"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Objective(models.Model):
+    """The heading a group of actions serves; the same wording can recur across periods."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="objectives")
+    theme = models.ForeignKey(
+        Theme, on_delete=models.CASCADE, null=True, blank=True, related_name="objectives"
+    )
+    title = models.TextField()
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["plan", "order", "pk"]
+
+    def __str__(self):
+        return self.title if len(self.title) <= 80 else self.title[:77] + "…"
+
+
+class Action(models.Model):
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="actions")
+    reference = models.CharField(
+        max_length=30, help_text='Stable within the plan: period code and number, e.g. "JAN17-22".'
+    )
+    number = models.CharField(max_length=20, blank=True, help_text="As printed in the plan.")
+    theme = models.ForeignKey(
+        Theme, on_delete=models.SET_NULL, null=True, blank=True, related_name="actions"
+    )
+    period = models.ForeignKey(
+        Period, on_delete=models.SET_NULL, null=True, blank=True, related_name="actions"
+    )
+    objective = models.ForeignKey(
+        Objective, on_delete=models.SET_NULL, null=True, blank=True, related_name="actions"
+    )
+    text = models.TextField()
+    recommendations = models.ManyToManyField(Recommendation, blank=True, related_name="actions")
+    lead = models.ForeignKey(
+        Lead, on_delete=models.PROTECT, null=True, blank=True, related_name="actions"
+    )
+    co_leads = models.ManyToManyField(Lead, blank=True, related_name="co_led_actions")
+    delegates = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="delegated_actions"
+    )
+    is_key_action = models.BooleanField("key action", default=False)
+
+    due_on = models.DateField(null=True, blank=True)
+    due_text = models.CharField(max_length=200, blank=True, help_text="Exactly as written.")
+    due_needs_review = models.BooleanField("due date needs review", default=False)
+    first_due_on = models.DateField(null=True, blank=True, editable=False)
+
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.NOT_STARTED)
+    progress_rag = models.CharField(max_length=10, choices=Rag.choices, default=Rag.NOT_RATED)
+    expected_impact = models.TextField(blank=True)
+    impact_evidence = models.TextField(blank=True, help_text='"Impact tested".')
+    impact_rag = models.CharField(max_length=10, choices=Rag.choices, default=Rag.NOT_RATED)
+    commentary = models.TextField(blank=True)
+    improvement_measure = models.TextField(blank=True)
+    completed_on = models.DateField(null=True, blank=True)
+
+    # Criteria a plan may rate actions by instead of dates (Worcestershire's practice).
+    scope_clear = models.BooleanField(null=True, blank=True)
+    resources_known = models.BooleanField(null=True, blank=True)
+    resources_allocated = models.BooleanField(null=True, blank=True)
+    has_project_plan = models.BooleanField(null=True, blank=True)
+    timescale_realistic = models.BooleanField(null=True, blank=True)
+
+    order = models.PositiveIntegerField(default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+    # Optimistic lock: every accepted edit bumps it; an edit made from an older version is refused.
+    version = models.PositiveIntegerField(default=1)
+
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        ordering = ["plan", "order", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "reference"], name="action_reference_unique"),
+            models.CheckConstraint(
+                condition=~Q(due_needs_review=True, due_on__isnull=False),
+                name="action_reviewed_due_has_no_date",
+            ),
+        ]
+        indexes = [models.Index(fields=["plan", "status", "due_on"])]
+
+    def __str__(self):
+        return f"{self.reference}: {self.text[:60]}"
+
+    def save(self, *args, **kwargs):
+        if self.first_due_on is None:
+            self.first_due_on = self.due_on
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse(
+            "improvement:action", kwargs={"slug": self.plan.slug, "reference": self.reference}
+        )
+
+    @property
+    def is_done(self) -> bool:
+        return self.status in DONE_STATUSES
+
+
+class ProgressUpdate(models.Model):
+    """Append-only: one row for every change of RAG, status, commentary or due date."""
+
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="updates")
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True
+    )
+    at = models.DateTimeField(db_index=True)
+    progress_rag_before = models.CharField(max_length=10, choices=Rag.choices, blank=True)
+    progress_rag_after = models.CharField(max_length=10, choices=Rag.choices, blank=True)
+    impact_rag_before = models.CharField(max_length=10, choices=Rag.choices, blank=True)
+    impact_rag_after = models.CharField(max_length=10, choices=Rag.choices, blank=True)
+    status_before = models.CharField(max_length=20, choices=Status.choices, blank=True)
+    status_after = models.CharField(max_length=20, choices=Status.choices, blank=True)
+    due_on_before = models.DateField(null=True, blank=True)
+    due_on_after = models.DateField(null=True, blank=True)
+    commentary = models.TextField(blank=True)
+    reason = models.TextField(blank=True, help_text="Why the due date changed or sign-off refused.")
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        get_latest_by = "at"
+
+    def __str__(self):
+        return f"{self.action.reference} at {self.at:%d/%m/%Y %H:%M}"
+
+    @property
+    def revises_due_date(self) -> bool:
+        return self.due_on_before != self.due_on_after and self.due_on_before is not None
+
+
+class Evidence(models.Model):
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="evidence")
+    update = models.ForeignKey(
+        ProgressUpdate, on_delete=models.SET_NULL, null=True, blank=True, related_name="evidence"
+    )
+    file = models.FileField(upload_to="evidence/%Y/%m/", blank=True)
+    link = models.URLField(max_length=500, blank=True)
+    description = models.CharField(max_length=300, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name_plural = "evidence"
+        ordering = ["-uploaded_at"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(file="", link=""), name="evidence_has_file_or_link")
+        ]
+
+    def __str__(self):
+        return self.description or self.link or self.file.name
+
+
+class Milestone(models.Model):
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="milestones")
+    text = models.CharField(max_length=300)
+    due_on = models.DateField(null=True, blank=True)
+    done_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["action", "due_on", "pk"]
+
+    def __str__(self):
+        return self.text
+
+
+class Measure(models.Model):
+    class Direction(models.TextChoices):
+        HIGHER = "higher", "Higher is better"
+        LOWER = "lower", "Lower is better"
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="measures")
+    name = models.CharField(max_length=300)
+    unit = models.CharField(max_length=40, blank=True, help_text='e.g. "%", "days", "children".')
+    direction = models.CharField(max_length=10, choices=Direction.choices, default=Direction.HIGHER)
+    target = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    themes = models.ManyToManyField(Theme, blank=True, related_name="measures")
+    recommendations = models.ManyToManyField(Recommendation, blank=True, related_name="measures")
+    order = models.PositiveIntegerField(default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["plan", "order", "name"]
+        constraints = [models.UniqueConstraint(fields=["plan", "name"], name="measure_unique")]
+
+    def __str__(self):
+        return self.name
+
+
+class MeasureValue(models.Model):
+    measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="values")
+    period_ending = models.DateField()
+    label = models.CharField(max_length=40, blank=True, help_text='e.g. "Jan 2017".')
+    value = models.DecimalField(max_digits=12, decimal_places=2)
+    note = models.CharField(max_length=300, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["measure", "period_ending"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["measure", "period_ending"], name="measure_value_unique"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.measure}: {self.value} ({self.label or self.period_ending})"
+
+
+def _score_between_1_and_5(field: str, *, nullable: bool = False) -> Q:
+    in_range = Q(**{f"{field}__gte": 1, f"{field}__lte": 5})
+    return in_range | Q(**{f"{field}__isnull": True}) if nullable else in_range
+
+
+class Risk(models.Model):
+    class RiskStatus(models.TextChoices):
+        OPEN = "open", "Open"
+        CLOSED = "closed", "Closed"
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="risks")
+    reference = models.CharField(max_length=20)
+    description = models.TextField()
+    owner = models.ForeignKey(
+        Lead, on_delete=models.PROTECT, null=True, blank=True, related_name="risks"
+    )
+    raised_on = models.DateField(null=True, blank=True)
+    reviewed_on = models.DateField(null=True, blank=True)
+    review_text = models.CharField(
+        max_length=60, blank=True, help_text='Raised/reviewed as written: "December 2016".'
+    )
+    existing_controls = models.TextField(blank=True)
+    additional_controls = models.TextField(blank=True)
+    likelihood = models.PositiveSmallIntegerField(help_text="1–5, before controls.")
+    impact = models.PositiveSmallIntegerField(help_text="1–5, before controls.")
+    # The database computes scores, so a score can never disagree with its two factors.
+    score = models.GeneratedField(
+        expression=F("likelihood") * F("impact"),
+        output_field=models.PositiveSmallIntegerField(),
+        db_persist=True,
+    )
+    residual_likelihood = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="1–5, after controls."
+    )
+    residual_impact = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="1–5, after controls."
+    )
+    residual_score = models.GeneratedField(
+        expression=F("residual_likelihood") * F("residual_impact"),
+        output_field=models.PositiveSmallIntegerField(null=True),
+        db_persist=True,
+    )
+    target_score = models.PositiveSmallIntegerField(null=True, blank=True)
+    status = models.CharField(max_length=10, choices=RiskStatus.choices, default=RiskStatus.OPEN)
+    order = models.PositiveIntegerField(default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["plan", "order", "reference"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "reference"], name="risk_reference_unique"),
+            models.CheckConstraint(
+                condition=_score_between_1_and_5("likelihood"), name="risk_likelihood_1_to_5"
+            ),
+            models.CheckConstraint(
+                condition=_score_between_1_and_5("impact"), name="risk_impact_1_to_5"
+            ),
+            models.CheckConstraint(
+                condition=_score_between_1_and_5("residual_likelihood", nullable=True),
+                name="risk_residual_likelihood_1_to_5",
+            ),
+            models.CheckConstraint(
+                condition=_score_between_1_and_5("residual_impact", nullable=True),
+                name="risk_residual_impact_1_to_5",
+            ),
+            models.CheckConstraint(
+                condition=Q(target_score__isnull=True)
+                | Q(target_score__gte=1, target_score__lte=25),
+                name="risk_target_score_1_to_25",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Risk {self.reference}"

@@ -1,0 +1,90 @@
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+
+class Grade(models.TextChoices):
+    OUTSTANDING = "outstanding", "Outstanding"
+    GOOD = "good", "Good"
+    REQUIRES_IMPROVEMENT = "requires_improvement", "Requires improvement"
+    INADEQUATE = "inadequate", "Inadequate"
+
+
+class Body(models.TextChoices):
+    LOCAL_AUTHORITY = "local_authority", "Local authority"
+    SAFEGUARDING = "safeguarding", "Safeguarding board / partnership"
+
+
+class Inspection(models.Model):
+    class Kind(models.TextChoices):
+        SIF = "sif", "Single inspection framework"
+        ILACS = "ilacs", "ILACS"
+        FOCUSED_VISIT = "focused_visit", "Focused visit"
+        MONITORING_VISIT = "monitoring_visit", "Monitoring visit"
+        JTAI = "jtai", "Joint targeted area inspection"
+        LSCB_REVIEW = "lscb_review", "LSCB review"
+        OTHER = "other", "Other"
+
+    title = models.CharField(max_length=200, unique=True, help_text="As the report names it.")
+    authority = models.CharField(max_length=120)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.SIF)
+    started_on = models.DateField(null=True, blank=True)
+    ended_on = models.DateField(null=True, blank=True)
+    published_on = models.DateField(null=True, blank=True)
+    overall_grade = models.CharField(max_length=30, choices=Grade.choices, blank=True)
+
+    class Meta:
+        ordering = ["-published_on", "title"]
+
+    def __str__(self):
+        return self.title
+
+
+class Judgement(models.Model):
+    inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="judgements")
+    body = models.CharField(max_length=20, choices=Body.choices, default=Body.LOCAL_AUTHORITY)
+    area = models.CharField(max_length=200)
+    sub_judgement_of = models.ForeignKey(
+        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="sub_judgements"
+    )
+    grade = models.CharField(max_length=30, choices=Grade.choices)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["inspection", "order", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["inspection", "area"], name="judgement_area_unique_in_inspection"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.area}: {self.get_grade_display()}"
+
+
+class Recommendation(models.Model):
+    class Timescale(models.TextChoices):
+        IMMEDIATE = "immediate", "Immediate"
+        THREE_MONTHS = "3_months", "Within 3 months"
+        SIX_MONTHS = "6_months", "Within 6 months"
+
+    inspection = models.ForeignKey(
+        Inspection, on_delete=models.CASCADE, related_name="recommendations"
+    )
+    reference = models.CharField(max_length=20, help_text='As published: "1".."19", "SB1".')
+    body = models.CharField(max_length=20, choices=Body.choices, default=Body.LOCAL_AUTHORITY)
+    text = models.TextField()
+    timescale = models.CharField(max_length=20, choices=Timescale.choices, blank=True)
+    order = models.PositiveIntegerField(default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["inspection", "order", "reference"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["inspection", "reference"], name="recommendation_reference_unique"
+            )
+        ]
+
+    def __str__(self):
+        return f"Recommendation {self.reference}"

@@ -1,0 +1,50 @@
+"""Persona fixtures match the demo users: an officer who leads actions, a second officer, an
+improvement lead and a board chair of one plan, and an admin."""
+
+import pytest
+
+from improvement.models import PlanRole
+from tests import factories
+
+
+@pytest.fixture
+def plan(db):
+    return factories.PlanFactory(slug="anytown", title="Anytown improvement plan")
+
+
+@pytest.fixture
+def officer_lead(plan):
+    return factories.LeadFactory(name="Head of Safeguarding")
+
+
+@pytest.fixture
+def officer(officer_lead):
+    user = factories.UserFactory(username="officer", first_name="Olive", last_name="Officer")
+    officer_lead.users.add(user)
+    return user
+
+
+@pytest.fixture
+def other_officer(db):
+    user = factories.UserFactory(username="other_officer")
+    factories.LeadFactory(name="Head of Fostering").users.add(user)
+    return user
+
+
+@pytest.fixture
+def improvement_lead(plan):
+    user = factories.UserFactory(username="improvement_lead")
+    factories.PlanRoleFactory(plan=plan, user=user, role=PlanRole.Role.IMPROVEMENT_LEAD)
+    return user
+
+
+@pytest.fixture
+def chair(plan):
+    user = factories.UserFactory(username="chair")
+    factories.PlanRoleFactory(plan=plan, user=user, role=PlanRole.Role.BOARD_CHAIR)
+    return user
+
+
+@pytest.fixture
+def admin_user(db):
+    return factories.UserFactory(username="admin", is_staff=True, is_superuser=True)

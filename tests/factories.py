@@ -1,0 +1,176 @@
+import datetime
+
+import factory
+from django.contrib.auth import get_user_model
+
+from boards.models import Board, Meeting, MeetingAction
+from improvement.models import (
+    Action,
+    Lead,
+    Measure,
+    MeasureValue,
+    Objective,
+    Period,
+    Plan,
+    PlanRole,
+    Risk,
+    Theme,
+)
+from inspections.models import Inspection, Recommendation
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ("username",)
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@council.example")
+    password = factory.django.Password("correct horse battery staple")
+
+
+class InspectionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Inspection
+
+    title = factory.Sequence(lambda n: f"Ofsted SIF Anytown {2016 + n}")
+    authority = "Anytown"
+    published_on = datetime.date(2016, 9, 20)
+    overall_grade = "inadequate"
+
+
+class RecommendationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Recommendation
+
+    inspection = factory.SubFactory(InspectionFactory)
+    reference = factory.Sequence(lambda n: str(n + 1))
+    text = factory.Sequence(lambda n: f"Ensure that recommendation {n} is met.")
+    order = factory.Sequence(lambda n: n)
+
+
+class PlanFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Plan
+        django_get_or_create = ("slug",)
+
+    authority = "Anytown"
+    title = factory.Sequence(lambda n: f"Improvement plan {n}")
+    slug = factory.Sequence(lambda n: f"plan-{n}")
+    starts_on = datetime.date(2016, 9, 1)
+    ends_on = datetime.date(2017, 9, 30)
+
+
+class LeadFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Lead
+
+    name = factory.Sequence(lambda n: f"Head of Service {n}")
+    organisation = "Anytown Council"
+
+
+class ThemeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Theme
+
+    plan = factory.SubFactory(PlanFactory)
+    name = factory.Sequence(lambda n: f"Theme {n}")
+    order = factory.Sequence(lambda n: n)
+
+
+class PeriodFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Period
+
+    plan = factory.SubFactory(PlanFactory)
+    name = factory.Sequence(lambda n: f"Quarter {n}")
+    code = factory.Sequence(lambda n: f"Q{n}")
+
+
+class ObjectiveFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Objective
+
+    plan = factory.SubFactory(PlanFactory)
+    theme = factory.SubFactory(ThemeFactory, plan=factory.SelfAttribute("..plan"))
+    title = factory.Sequence(lambda n: f"Objective {n}: children are safer")
+
+
+class ActionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Action
+
+    plan = factory.SubFactory(PlanFactory)
+    reference = factory.Sequence(lambda n: f"A{n + 1}")
+    number = factory.Sequence(lambda n: str(n + 1))
+    text = factory.Sequence(lambda n: f"Deliver improvement action {n}")
+    lead = factory.SubFactory(LeadFactory)
+    due_on = datetime.date(2017, 3, 31)
+    order = factory.Sequence(lambda n: n)
+
+
+class MeasureFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Measure
+
+    plan = factory.SubFactory(PlanFactory)
+    name = factory.Sequence(lambda n: f"Measure {n}")
+    unit = "%"
+    target = 80
+
+
+class MeasureValueFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = MeasureValue
+
+    measure = factory.SubFactory(MeasureFactory)
+    period_ending = factory.Sequence(
+        lambda n: datetime.date(2017, 1, 31) + datetime.timedelta(days=30 * n)
+    )
+    value = 50
+
+
+class RiskFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Risk
+
+    plan = factory.SubFactory(PlanFactory)
+    reference = factory.Sequence(lambda n: str(n + 1))
+    description = factory.Sequence(lambda n: f"Risk {n} materialises")
+    owner = factory.SubFactory(LeadFactory)
+    likelihood = 3
+    impact = 4
+
+
+class PlanRoleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PlanRole
+
+    plan = factory.SubFactory(PlanFactory)
+    user = factory.SubFactory(UserFactory)
+    role = PlanRole.Role.IMPROVEMENT_LEAD
+
+
+class BoardFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Board
+
+    name = factory.Sequence(lambda n: f"Improvement Board {n}")
+    chair_name = "Independent Chair"
+
+
+class MeetingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Meeting
+
+    board = factory.SubFactory(BoardFactory)
+    held_on = factory.Sequence(lambda n: datetime.date(2018, 1, 1) + datetime.timedelta(28 * n))
+
+
+class MeetingActionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = MeetingAction
+
+    meeting = factory.SubFactory(MeetingFactory)
+    number = factory.Sequence(lambda n: n + 1)
+    text = factory.Sequence(lambda n: f"Report back on item {n}")
