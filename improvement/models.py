@@ -266,6 +266,8 @@ class ProgressUpdate(models.Model):
     due_on_after = models.DateField(null=True, blank=True)
     commentary = models.TextField(blank=True)
     reason = models.TextField(blank=True, help_text="Why the due date changed or sign-off refused.")
+    # The action's version this update produced; a stale editor is shown the updates after theirs.
+    action_version = models.PositiveIntegerField(default=0)
 
     class Meta:
         ordering = ["-at", "-pk"]
