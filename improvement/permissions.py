@@ -1,0 +1,67 @@
+"""Who may do what in a plan. Every view and service asks here; templates only mirror it.
+
+- Officers update the actions they lead (as lead or co-lead) or are delegated.
+- Improvement leads change and sign off everything in their plan, and issue board packs.
+- Board chairs and members read everything in their plan and change nothing.
+- Superusers may do everything.
+"""
+
+from improvement.models import Action, Plan, PlanRole
+
+READ_ROLES = (PlanRole.Role.IMPROVEMENT_LEAD, PlanRole.Role.BOARD_CHAIR, PlanRole.Role.BOARD_MEMBER)
+
+
+def _roles(user, plan: Plan) -> set[str]:
+    # Cached on the user object so a page asking several questions costs one query.
+    cache = user.__dict__.setdefault("_plan_roles_cache", {})
+    if plan.pk not in cache:
+        cache[plan.pk] = set(
+            PlanRole.objects.filter(user=user, plan=plan).values_list("role", flat=True)
+        )
+    return cache[plan.pk]
+
+
+def is_improvement_lead(user, plan: Plan) -> bool:
+    if not user.is_authenticated:
+        return False
+    return user.is_superuser or PlanRole.Role.IMPROVEMENT_LEAD in _roles(user, plan)
+
+
+def leads_action(user, action: Action) -> bool:
+    if not user.is_authenticated:
+        return False
+    return (
+        action.delegates.filter(pk=user.pk).exists()
+        or Action.objects.filter(pk=action.pk, lead__users=user).exists()
+        or Action.objects.filter(pk=action.pk, co_leads__users=user).exists()
+    )
+
+
+def can_view_plan(user, plan: Plan) -> bool:
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser or _roles(user, plan) & set(READ_ROLES):
+        return True
+    return (
+        plan.actions.filter(lead__users=user).exists()
+        or plan.actions.filter(delegates=user).exists()
+        or plan.actions.filter(co_leads__users=user).exists()
+    )
+
+
+def can_update_action(user, action: Action) -> bool:
+    return is_improvement_lead(user, action.plan) or leads_action(user, action)
+
+
+def can_sign_off(user, action: Action) -> bool:
+    return is_improvement_lead(user, action.plan)
+
+
+def can_issue_pack(user, plan: Plan) -> bool:
+    return is_improvement_lead(user, plan)
+
+
+def can_read_packs(user, plan: Plan) -> bool:
+    if not user.is_authenticated:
+        return False
+    return user.is_superuser or bool(_roles(user, plan) & set(READ_ROLES))
