@@ -15,7 +15,6 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
 from boards.models import Attendance, Board, Meeting, MeetingAction
@@ -421,13 +420,16 @@ def load_users(plan: Plan, board: Board, officer_lead: Lead) -> None:
 
 
 def _demo_user(login: DemoLogin, *, is_staff: bool = False, is_superuser: bool = False):
-    user, _ = get_user_model().objects.get_or_create(
+    user, created = get_user_model().objects.get_or_create(
         username=login.username,
         defaults={
-            "password": make_password(login.password),
             "email": f"{login.username}@wirral-demo.example",
             "is_staff": is_staff,
             "is_superuser": is_superuser,
         },
     )
+    if created:
+        # Hashed only on creation: hashing is slow, and a rerun must not touch the row.
+        user.set_password(login.password)
+        user.save(update_fields=["password"])
     return user
