@@ -10,6 +10,7 @@ from improvement.rag import derive_action_rag
 from inspections.models import Recommendation
 
 DUE_SOON_WINDOW_DAYS = 30
+DUE_REVISED = "Due date revised %(count)d time%(plural)s; first due %(first)s"
 
 
 @dataclass
@@ -76,6 +77,17 @@ class ActionPage:
     evidence: list
     milestones: list
     due_revisions: int
+
+    @property
+    def due_revision_note(self) -> str:
+        if not self.due_revisions:
+            return ""
+        first = self.action.first_due_on
+        return DUE_REVISED % {
+            "count": self.due_revisions,
+            "plural": "" if self.due_revisions == 1 else "s",
+            "first": first.strftime("%d/%m/%Y") if first else "not recorded",
+        }
 
 
 def action_page(*, plan: Plan, reference: str, today: datetime.date) -> ActionPage:
