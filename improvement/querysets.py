@@ -46,14 +46,11 @@ class ActionQuerySet(models.QuerySet):
         return self.filter(status__in=DONE)
 
     def overdue(self, *, on: datetime.date):
-        return self.open().exclude(status=AWAITING_SIGN_OFF).filter(due_on__lt=on)
+        # The same rule as rag.is_overdue: waiting for sign-off does not stop the clock.
+        return self.open().filter(due_on__lt=on)
 
     def due_within(self, *, days: int, on: datetime.date):
-        return (
-            self.open()
-            .exclude(status=AWAITING_SIGN_OFF)
-            .filter(due_on__gte=on, due_on__lte=on + datetime.timedelta(days=days))
-        )
+        return self.open().filter(due_on__gte=on, due_on__lte=on + datetime.timedelta(days=days))
 
     def awaiting_sign_off(self):
         return self.filter(status=AWAITING_SIGN_OFF)

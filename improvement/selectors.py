@@ -3,7 +3,7 @@
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch
+from django.db.models import F, Prefetch
 
 from improvement.models import Action, Plan, ProgressUpdate, Status
 from improvement.rag import derive_action_rag
@@ -53,7 +53,7 @@ def my_actions(*, user, today: datetime.date) -> list[ActionGroup]:
         Action.objects.for_user(user)
         .select_related("plan", "lead")
         .with_latest_update()
-        .order_by("due_on", "plan__title", "order", "pk")
+        .order_by(F("due_on").asc(nulls_last=True), "plan__title", "order", "pk")
     )
     for action in with_derived_rag(actions, today=today):
         groups[_group_key(action, today=today)].actions.append(action)

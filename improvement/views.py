@@ -7,7 +7,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from improvement import selectors, services
 from improvement.filters import ActionFilter
@@ -40,6 +40,7 @@ def _action(plan: Plan, reference: str) -> Action:
 
 
 @login_required
+@require_safe
 def my_actions(request):
     groups = selectors.my_actions(user=request.user, today=_today())
     return render(
@@ -50,6 +51,7 @@ def my_actions(request):
 
 
 @login_required
+@require_safe
 def plan_detail(request, slug):
     plan = _readable_plan(request, slug)
     today = _today()
@@ -75,6 +77,7 @@ def plan_detail(request, slug):
 
 
 @login_required
+@require_safe
 def recommendation_detail(request, slug, reference):
     plan = _readable_plan(request, slug)
     recommendation = (
@@ -103,6 +106,7 @@ def recommendation_detail(request, slug, reference):
 
 
 @login_required
+@require_safe
 def action_detail(request, slug, reference):
     plan = _readable_plan(request, slug)
     try:
