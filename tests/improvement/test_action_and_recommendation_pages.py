@@ -142,8 +142,10 @@ def test_a_recommendation_lists_every_action_answering_it_with_status(
 
     assert "Ensure privately fostered children are seen." in page
     assert recommendation.inspection.title in page
-    assert ">4.3</a>" in page and ">4.1</a>" in page
-    assert "Complete" in page and "In progress" in page
+    assert ">4.3</a>" in page
+    assert ">4.1</a>" in page
+    assert "Complete" in page
+    assert "In progress" in page
     assert NO_ACTIONS_FOR_RECOMMENDATION not in page
 
 
