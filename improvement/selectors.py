@@ -64,7 +64,6 @@ def plan_actions(plan: Plan):
     """The plan page's rows, in plan order: theme, then objective, then the action's place."""
     return (
         plan.actions.for_listing()
-        .with_latest_update()
         .prefetch_related("recommendations")
         .order_by("theme__order", "theme__name", "objective__order", "objective__pk", "order", "pk")
     )
