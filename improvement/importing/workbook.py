@@ -428,7 +428,7 @@ def _import_sheet(sheet: PreparedSheet, *, plan, user, leads) -> SheetSummary:
     for invalid in outcome.invalid_rows:
         for attribute, messages in invalid.error.message_dict.items():
             column = columns_of.get(attribute, attribute)
-            value = text_of(invalid.values[columns.index(column)]) if column in columns else ""
+            value = text_of(sheet.records[invalid.number - 1][1].get(column))
             result.errors += [
                 RowError(
                     sheet.name,
