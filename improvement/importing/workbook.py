@@ -15,6 +15,7 @@ from pathlib import Path
 
 import openpyxl
 import tablib
+from defusedxml import DefusedXmlException
 from django.conf import settings
 from django.db import transaction
 
@@ -25,6 +26,7 @@ from improvement.importing.resources import RESOURCES, LeadBook
 NOT_A_SPREADSHEET = "This file is not a spreadsheet: upload an Excel workbook (.xlsx) or a CSV."
 OLD_EXCEL = "This is an old-style Excel file (.xls): save it as an Excel workbook (.xlsx)."
 CORRUPT_WORKBOOK = "This workbook is damaged and cannot be read: {detail}"
+UNSAFE_XML = "This workbook declares XML entities or a DTD, which are refused as unsafe."
 PASSWORD_PROTECTED = "This workbook is password-protected: remove the password and upload it again."
 TOO_LARGE = "This file is {size} bytes; the limit is {limit} bytes."
 TOO_MANY_ROWS = "This sheet has {rows} rows; the limit is {limit}."
@@ -187,11 +189,21 @@ def _check_zip(data: bytes) -> None:
         )
 
 
+def _caused_by_defused_xml(error: BaseException | None) -> bool:
+    while error is not None:
+        if isinstance(error, DefusedXmlException):
+            return True
+        error = error.__cause__ or error.__context__
+    return False
+
+
 def _read_xlsx(data: bytes) -> list[RawSheet]:
     _check_zip(data)
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), data_only=True)
     except Exception as error:  # openpyxl raises many kinds for a damaged file
+        if _caused_by_defused_xml(error):
+            raise WorkbookRefused(UNSAFE_XML) from None
         raise WorkbookRefused(
             CORRUPT_WORKBOOK.format(detail=error or type(error).__name__)
         ) from None
