@@ -347,11 +347,17 @@ class PlanResource(resources.ModelResource):
         self.warnings: list[tuple[int, str, str, str]] = []
         self.row_number = 0
         self.next_order = None
+        # The row's instance as loaded (None when new); many-to-many values cleaned once per row.
+        self.original = None
+        self._m2m = {}
+        self._created = []
+        self._new_links = []
 
     class Meta:
         skip_unchanged = True
         report_skipped = True
-        skip_html_diff = True
+        # The library's diff renders every field of every row; skip_row below compares instead.
+        skip_diff = True
         use_transactions = True
         instance_loader_class = KeyedLoader
 
@@ -366,8 +372,62 @@ class PlanResource(resources.ModelResource):
     def before_import_row(self, row, **kwargs):
         self.row_number = kwargs.get("row_number", 0)
 
+    def after_init_instance(self, instance, new, row, **kwargs):
+        self.original = None if new else copy.copy(instance)
+        self._m2m = {}
+
     def init_instance(self, row=None):
         return self._meta.model(plan=self.plan)
+
+    def m2m_fields(self, row):
+        return [
+            f
+            for f in self.get_import_fields()
+            if isinstance(f.widget, widgets.ManyToManyWidget) and f.column_name in row
+        ]
+
+    def skip_row(self, instance, original, row, import_validation_errors=None):
+        """Unchanged when every imported field, many-to-many included, equals what was loaded."""
+        original = self.original
+        if original is None or import_validation_errors:
+            return False
+        for field in self.get_import_fields():
+            if field in self.m2m_fields(row):
+                wanted = sorted(v.pk for v in self._m2m[field.column_name])
+                if wanted != sorted(v.pk for v in field.get_value(original).all()):
+                    return False
+            elif not isinstance(field.widget, widgets.ManyToManyWidget) and (
+                field.get_value(instance) != field.get_value(original)
+            ):
+                return False
+        return True
+
+    def save_m2m(self, instance, row, **kwargs):
+        for field in self.m2m_fields(row):
+            values = self._m2m[field.column_name]
+            if self.original is None:
+                # A new row links nothing yet: its links are inserted in bulk after the sheet.
+                self._new_links.append((field.attribute, instance.pk, [v.pk for v in values]))
+            else:
+                getattr(instance, field.attribute).set(values)
+
+    def after_import(self, dataset, result, **kwargs):
+        super().after_import(dataset, result, **kwargs)
+        model = self._meta.model
+        by_attribute = {}
+        for attribute, pk, targets in self._new_links:
+            by_attribute.setdefault(attribute, []).extend((pk, t) for t in targets)
+        for attribute, pairs in by_attribute.items():
+            m2m = model._meta.get_field(attribute)
+            through = m2m.remote_field.through
+            source, target = m2m.m2m_field_name(), m2m.m2m_reverse_field_name()
+            through.objects.bulk_create(
+                [through(**{f"{source}_id": a, f"{target}_id": b}) for a, b in pairs]
+            )
+        if self._created and hasattr(model, "history"):
+            model.history.bulk_history_create(
+                self._created, default_user=self.user, default_change_reason="spreadsheet import"
+            )
 
     def import_instance(self, instance, row, **kwargs):
         """As the library's, but many-to-many cells are checked too, so their errors are per row."""
@@ -376,12 +436,11 @@ class PlanResource(resources.ModelResource):
             super().import_instance(instance, row, **kwargs)
         except ValidationError as error:
             errors = error.update_error_dict(errors)
-        for field in self.get_import_fields():
-            if isinstance(field.widget, widgets.ManyToManyWidget) and field.column_name in row:
-                try:
-                    field.clean(row)
-                except ValueError as error:
-                    errors[field.attribute] = [ValidationError(str(error))]
+        for field in self.m2m_fields(row):
+            try:
+                self._m2m[field.column_name] = field.clean(row)
+            except ValueError as error:
+                errors[field.attribute] = [ValidationError(str(error))]
         if errors:
             raise ValidationError(errors)
         self.check_row(instance, row)
@@ -390,6 +449,10 @@ class PlanResource(resources.ModelResource):
         """Warnings for a row that imports but deserves a look."""
 
     def before_save_instance(self, instance, row, **kwargs):
+        if instance.pk is None:
+            # History for new rows is written in one insert after the sheet (after_import).
+            instance.skip_history_when_saving = True
+            self._created.append(instance)
         if instance.pk is None and hasattr(instance, "order"):
             if self.next_order is None:
                 last = self.get_queryset().order_by("-order").values_list("order", flat=True)
@@ -515,7 +578,6 @@ class ActionResource(PlanResource):
         self.fields["recs"].widget = RecommendationListWidget(self)
         self.fields["lead"].widget = LeadWidget(self.leads)
         self.fields["co_leads"].widget = LeadListWidget(self.leads)
-        self._before = None
 
     def get_queryset(self):
         return (
@@ -554,9 +616,6 @@ class ActionResource(PlanResource):
         if "lead" in row and "co_leads" not in row:
             row["co_leads"] = "\n".join(split_leads(row["lead"])[1:])
 
-    def after_init_instance(self, instance, new, row, **kwargs):
-        self._before = None if new else copy.copy(instance)
-
     def check_row(self, instance, row) -> None:
         if instance.due_needs_review:
             self.warn("by_when", instance.due_text, DUE_NEEDS_REVIEW.format(text=instance.due_text))
@@ -571,7 +630,7 @@ class ActionResource(PlanResource):
 
     def _record_progress(self, instance, row) -> None:
         """A change of RAG, status or due date is an update like an officer's: it goes on record."""
-        before = self._before
+        before = self.original
         wanted = (instance.progress_rag, instance.status, instance.due_on)
         if wanted == (before.progress_rag, before.status, before.due_on):
             return
