@@ -402,21 +402,34 @@ class PlanResource(resources.ModelResource):
                 return False
         return True
 
+    def do_instance_save(self, instance, is_create):
+        if is_create:
+            # New rows are inserted together after the sheet (after_import), with their links
+            # and history: one statement each instead of one per row.
+            self._created.append(instance)
+        else:
+            instance.save()
+
     def save_m2m(self, instance, row, **kwargs):
         for field in self.m2m_fields(row):
             values = self._m2m[field.column_name]
             if self.original is None:
-                # A new row links nothing yet: its links are inserted in bulk after the sheet.
-                self._new_links.append((field.attribute, instance.pk, [v.pk for v in values]))
+                self._new_links.append((field.attribute, instance, [v.pk for v in values]))
             else:
                 getattr(instance, field.attribute).set(values)
+
+    def before_bulk_create(self, instances) -> None:
+        """What the model's save() would have done for a new row."""
 
     def after_import(self, dataset, result, **kwargs):
         super().after_import(dataset, result, **kwargs)
         model = self._meta.model
+        if self._created:
+            self.before_bulk_create(self._created)
+            model.objects.bulk_create(self._created, batch_size=500)
         by_attribute = {}
-        for attribute, pk, targets in self._new_links:
-            by_attribute.setdefault(attribute, []).extend((pk, t) for t in targets)
+        for attribute, instance, targets in self._new_links:
+            by_attribute.setdefault(attribute, []).extend((instance.pk, t) for t in targets)
         for attribute, pairs in by_attribute.items():
             m2m = model._meta.get_field(attribute)
             through = m2m.remote_field.through
@@ -449,10 +462,6 @@ class PlanResource(resources.ModelResource):
         """Warnings for a row that imports but deserves a look."""
 
     def before_save_instance(self, instance, row, **kwargs):
-        if instance.pk is None:
-            # History for new rows is written in one insert after the sheet (after_import).
-            instance.skip_history_when_saving = True
-            self._created.append(instance)
         if instance.pk is None and hasattr(instance, "order"):
             if self.next_order is None:
                 last = self.get_queryset().order_by("-order").values_list("order", flat=True)
@@ -622,6 +631,10 @@ class ActionResource(PlanResource):
         for name in split_leads(row.get("lead")):
             if self.leads().first_mention_of_new(name):
                 self.warn("lead", name, NEW_LEAD.format(name=name))
+
+    def before_bulk_create(self, instances) -> None:
+        for action in instances:
+            action.first_due_on = action.due_on
 
     def save_instance(self, instance, is_create, row, **kwargs):
         if not is_create:

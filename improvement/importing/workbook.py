@@ -427,7 +427,9 @@ def _import_sheet(sheet: PreparedSheet, *, plan, user, leads) -> SheetSummary:
     dataset = tablib.Dataset(
         *[[record[c] for c in columns] for _, record in sheet.records], headers=columns
     )
-    outcome = resource.import_data(dataset, dry_run=False, use_transactions=True)
+    # import_workbook's transaction holds every sheet; a savepoint per row would only cost time,
+    # since any error rolls the whole import back.
+    outcome = resource.import_data(dataset, dry_run=False, use_transactions=False)
     numbers = [number for number, _ in sheet.records]
     for row_result in outcome.rows:
         if row_result.import_type == "new":
@@ -451,17 +453,17 @@ def _import_sheet(sheet: PreparedSheet, *, plan, user, leads) -> SheetSummary:
                 )
                 for message in messages
             ]
-    for number, errors in outcome.row_errors():
-        result.errors += [
+    # A database error spoils the transaction for the rows after it: the first one is the cause.
+    for number, errors in outcome.row_errors()[:1]:
+        result.errors.append(
             RowError(
                 sheet.name,
                 numbers[number - 1],
                 "",
                 "",
-                UNEXPECTED_ROW_ERROR.format(detail=e.error),
+                UNEXPECTED_ROW_ERROR.format(detail=errors[0].error),
             )
-            for e in errors
-        ]
+        )
     result.errors += [
         RowError(sheet.name, None, "", "", UNEXPECTED_ROW_ERROR.format(detail=e.error))
         for e in outcome.base_errors
