@@ -9,6 +9,7 @@ error. Problems are data (RowError), never tracebacks.
 
 import csv
 import io
+import re
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -187,6 +188,32 @@ def _check_zip(data: bytes) -> None:
         raise WorkbookRefused(
             ZIP_BOMB.format(size=expanded, limit=settings.IMPORT_MAX_UNCOMPRESSED_BYTES)
         )
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        for member in members:
+            if member.filename.startswith("xl/worksheets/") and member.filename.endswith(".xml"):
+                rows = _count_rows(archive, member)
+                if rows > settings.IMPORT_MAX_ROWS:
+                    raise WorkbookRefused(
+                        TOO_MANY_ROWS.format(rows=rows, limit=settings.IMPORT_MAX_ROWS)
+                    )
+
+
+_ROW_TAG = re.compile(rb"<(?:\w+:)?row[\s>/]")
+
+
+def _count_rows(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> int:
+    """Rows in a worksheet's XML, streamed, so a huge sheet is refused before it is parsed."""
+    overlap, count, tail = 16, 0, b""
+    try:
+        with archive.open(member) as stream:
+            while chunk := stream.read(1 << 20):
+                buffer = tail + chunk
+                limit = len(buffer) - overlap
+                count += sum(1 for m in _ROW_TAG.finditer(buffer) if m.start() < limit)
+                tail = buffer[limit:] if limit > 0 else buffer
+    except (zipfile.BadZipFile, OSError, EOFError) as error:
+        raise WorkbookRefused(CORRUPT_WORKBOOK.format(detail=error)) from None
+    return count + len(_ROW_TAG.findall(tail))
 
 
 def _caused_by_defused_xml(error: BaseException | None) -> bool:

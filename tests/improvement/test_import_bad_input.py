@@ -152,8 +152,18 @@ def test_a_sheet_over_the_row_limit_is_refused(existing, settings):
 
     errors = refused(existing, action_rows(*rows))
 
+    # Counted from the sheet's XML before openpyxl builds it, so a huge sheet never loads.
+    assert [e.message for e in errors] == [TOO_MANY_ROWS.format(rows=12, limit=10)]
+
+
+def test_a_csv_over_the_row_limit_is_refused(existing, settings):
+    settings.IMPORT_MAX_ROWS = 2
+    data = b"no,action\n1,Recruit\n2,Retain\n"
+
+    errors = refused(existing, data, filename="plan.csv")
+
     assert [(e.sheet, e.message) for e in errors] == [
-        ("Action Plan", TOO_MANY_ROWS.format(rows=12, limit=10))
+        ("plan", TOO_MANY_ROWS.format(rows=3, limit=2))
     ]
 
 
