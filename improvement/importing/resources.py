@@ -46,6 +46,7 @@ from improvement.services import record_progress
 from inspections.models import Body, Inspection, Recommendation
 
 REQUIRED_VALUE = "This column needs a value."
+NO_REFERENCE = "This action has no number or reference, so it cannot be found again next time."
 UNKNOWN_RECOMMENDATION = 'No recommendation "{ref}" in this plan.'
 AMBIGUOUS_RECOMMENDATION = 'Recommendation "{ref}" is in more than one of this plan\'s inspections.'
 UNKNOWN_MEASURE = 'No measure "{name}" in this plan.'
@@ -624,6 +625,11 @@ class ActionResource(PlanResource):
             )
         if "lead" in row and "co_leads" not in row:
             row["co_leads"] = "\n".join(split_leads(row["lead"])[1:])
+
+    def import_instance(self, instance, row, **kwargs):
+        if not text_of(row.get("reference")):
+            raise ValidationError({"number": [ValidationError(NO_REFERENCE)]})
+        super().import_instance(instance, row, **kwargs)
 
     def check_row(self, instance, row) -> None:
         if instance.due_needs_review:

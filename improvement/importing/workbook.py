@@ -289,7 +289,10 @@ def prepare_sheet(raw: RawSheet, *, mapping: dict[str, str], single: bool) -> Pr
         RowError(raw.name, header_row, d, "", REPEATED_COLUMN.format(header=d))
         for d in header.duplicated
     ]
-    for column in header.missing():
+    missing = header.missing()
+    if kind == h.ACTIONS and not {"no", "reference"} & set(header.columns.values()):
+        missing.append("no")
+    for column in missing:
         aliases = ", ".join(f'"{a}"' for a in (column, *h.ALIASES[kind][column]))
         message = MISSING_COLUMN.format(column=column, aliases=aliases)
         sheet.errors.append(RowError(raw.name, header_row, column, "", message))

@@ -7,7 +7,7 @@ import openpyxl.xml
 import pytest
 
 from improvement.importing.cells import NOT_A_RAG, SCORE_OUT_OF_RANGE
-from improvement.importing.resources import UNKNOWN_RECOMMENDATION
+from improvement.importing.resources import NO_REFERENCE, UNKNOWN_RECOMMENDATION
 from improvement.importing.workbook import (
     CORRUPT_WORKBOOK,
     DUPLICATE_REFERENCE,
@@ -196,6 +196,12 @@ def test_a_sheet_missing_a_required_column_is_refused_naming_it(existing):
     assert len(errors) == 1
     assert (errors[0].sheet, errors[0].row, errors[0].column) == ("Action Plan", 1, "action")
     assert errors[0].message.startswith(MISSING_COLUMN.format(column="action", aliases="")[:30])
+
+
+def test_an_action_without_a_number_or_reference_is_refused(existing):
+    errors = refused(existing, action_rows(GOOD, with_cell("no", None)))
+
+    assert [(e.row, e.column, e.message) for e in errors] == [(4, "no", NO_REFERENCE)]
 
 
 def test_duplicate_references_in_one_sheet_are_refused(existing):
