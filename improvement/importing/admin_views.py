@@ -9,6 +9,7 @@ import json
 import uuid
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
@@ -22,6 +23,7 @@ from import_export.forms import ConfirmImportForm, ImportForm
 
 from improvement.importing import headers as h
 from improvement.importing.workbook import (
+    TOO_LARGE,
     WorkbookRefused,
     import_workbook,
     read_sheets,
@@ -38,6 +40,14 @@ class UploadForm(forms.Form):
         label="Plan workbook",
         help_text=".xlsx with sheets for recommendations, actions, risks and measures, or a CSV.",
     )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > settings.IMPORT_MAX_BYTES:
+            raise forms.ValidationError(
+                TOO_LARGE.format(size=upload.size, limit=settings.IMPORT_MAX_BYTES)
+            )
+        return upload
 
 
 def _token_path(token: str) -> str:

@@ -17,6 +17,7 @@ from import_export.instance_loaders import BaseInstanceLoader
 from improvement.importing.cells import (
     CellError,
     action_reference,
+    escape_formula,
     parse_due,
     parse_flag,
     parse_progress,
@@ -339,7 +340,9 @@ class KeyedLoader(BaseInstanceLoader):
 class PlanResource(resources.ModelResource):
     """A resource bound to one plan and one importing user; collects warnings as it goes."""
 
-    def __init__(self, *, plan: Plan, user=None, leads: LeadBook | None = None, **kwargs):
+    def __init__(
+        self, *, plan: Plan | None = None, user=None, leads: LeadBook | None = None, **kwargs
+    ):
         super().__init__(**kwargs)
         self.plan = plan
         self.user = user
@@ -361,6 +364,10 @@ class PlanResource(resources.ModelResource):
         skip_diff = True
         use_transactions = True
         instance_loader_class = KeyedLoader
+
+    def export_field(self, field, instance, **kwargs):
+        # Every export path (plan workbook, admin export) hands out text a spreadsheet won't run.
+        return escape_formula(super().export_field(field, instance, **kwargs))
 
     def leads(self) -> LeadBook:
         if self._leads is None:

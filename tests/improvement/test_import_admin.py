@@ -5,9 +5,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from improvement.importing.admin_views import IMPORTED
-from improvement.importing.workbook import UNKNOWN_COLUMN
+from improvement.importing.workbook import TOO_LARGE, UNKNOWN_COLUMN
 from improvement.models import Action, Lead
-from tests.improvement.workbooks import xlsx
+from tests import factories
+from tests.improvement.workbooks import read_xlsx, xlsx
 
 ROWS = [
     ["Anytown improvement plan – actions"],
@@ -164,3 +165,33 @@ def test_action_admin_imports_one_sheet_into_the_chosen_plan_through_import_expo
     assert list(Action.objects.values_list("plan", "reference", "lead__name")) == [
         (plan.pk, "A-1", "Head of HR")
     ]
+
+
+def test_an_upload_over_the_size_limit_is_refused_before_it_is_stored(
+    client, admin_user, plan, upload, url, settings
+):
+    settings.IMPORT_MAX_BYTES = 100
+    client.force_login(admin_user)
+
+    page = client.post(url, {"step": "upload", "file": upload})
+
+    assert page.context["form"].errors["file"] == [TOO_LARGE.format(size=upload.size, limit=100)]
+    assert not Action.objects.exists()
+
+
+def test_action_admin_exports_the_list_in_the_import_layout(client, admin_user, plan):
+    factories.ActionFactory(plan=plan, reference="SEP16-1", text="=cmd")
+    client.force_login(admin_user)
+    export_url = reverse("admin:improvement_action_export")
+    page = client.get(export_url)
+    form = page.context["form"]
+    choices = form.fields["format"].choices
+    data = {"format": next(value for value, label in choices if label == "xlsx"), "resource": 0}
+    data.update({name: True for name in form.fields if name.startswith("actionresource_")})
+
+    response = client.post(export_url, data)
+
+    rows = read_xlsx(response.content)
+    header, row = next(iter(rows.values()))
+    values = dict(zip(header, row, strict=True))
+    assert (values["reference"], values["action"]) == ("SEP16-1", "'=cmd")
