@@ -469,6 +469,15 @@ class PlanResource(resources.ModelResource):
     def check_row(self, instance, row) -> None:
         """Warnings for a row that imports but deserves a look."""
 
+    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+        """Each field's own rules (length, choices, blank) per row, so the database never has to
+        refuse a bulk insert. Relations were resolved by the widgets; uniqueness by the sheet
+        check and the loader, so neither costs a query here."""
+        if import_validation_errors:
+            raise ValidationError(import_validation_errors)  # the cells' own errors say enough
+        exclude = {f.name for f in instance._meta.fields if f.is_relation}
+        instance.clean_fields(exclude=exclude)
+
     def before_save_instance(self, instance, row, **kwargs):
         if instance.pk is None and hasattr(instance, "order"):
             if self.next_order is None:

@@ -204,6 +204,13 @@ def test_an_action_without_a_number_or_reference_is_refused(existing):
     assert [(e.row, e.column, e.message) for e in errors] == [(4, "no", NO_REFERENCE)]
 
 
+def test_a_value_too_long_for_its_field_is_refused_on_its_row(existing):
+    errors = refused(existing, action_rows(with_cell("by_when", "x" * 201)))
+
+    assert [(e.row, e.column) for e in errors] == [(3, "by_when")]
+    assert "at most 200 characters" in errors[0].message
+
+
 def test_duplicate_references_in_one_sheet_are_refused(existing):
     errors = refused(existing, action_rows(GOOD, with_cell("action", "Another action")))
 
