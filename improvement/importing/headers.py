@@ -228,7 +228,9 @@ def map_headers(row: tuple, *, kind: str, header_row: int, mapping: dict[str, st
         if not written:
             continue
         key = normalise_header(cell)
-        column = chosen.get(key) or lookup.get(key)
+        column = chosen.get(key)
+        if column != IGNORE and column not in ALIASES[kind]:
+            column = lookup.get(key)  # a mapping saved for another kind of sheet does not apply
         result.headers[index] = written
         if column == IGNORE:
             continue

@@ -66,3 +66,10 @@ def test_exporting_a_plan_costs_the_same_queries_for_one_action_or_many(
 
     with django_assert_max_num_queries(20):
         export_plan_workbook(plan)
+
+
+def test_an_empty_list_exports_as_a_header_row_only(db):
+    sheets = read_xlsx(export_actions_xlsx(Action.objects.none()))
+
+    assert len(sheets["Actions"]) == 1
+    assert sheets["Actions"][0][:3] == ("reference", "theme", "period")

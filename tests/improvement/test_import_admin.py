@@ -5,7 +5,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from improvement.importing.admin_views import IMPORTED
-from improvement.importing.workbook import TOO_LARGE, UNKNOWN_COLUMN
+from improvement.importing.workbook import NOT_A_SPREADSHEET, TOO_LARGE, UNKNOWN_COLUMN
 from improvement.models import Action, Lead
 from tests import factories
 from tests.improvement.workbooks import read_xlsx, xlsx
@@ -195,3 +195,15 @@ def test_action_admin_exports_the_list_in_the_import_layout(client, admin_user, 
     header, row = next(iter(rows.values()))
     values = dict(zip(header, row, strict=True))
     assert (values["reference"], values["action"]) == ("SEP16-1", "'=cmd")
+
+
+def test_a_file_that_is_not_a_spreadsheet_is_explained_in_the_preview(
+    client, admin_user, plan, url
+):
+    client.force_login(admin_user)
+    pdf = SimpleUploadedFile("plan.xlsx", b"%PDF-1.4 not a workbook")
+
+    preview = client.post(url, {"step": "upload", "file": pdf})
+
+    assert NOT_A_SPREADSHEET in preview.content.decode()
+    assert "Confirm import" not in preview.content.decode()

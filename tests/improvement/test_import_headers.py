@@ -61,6 +61,18 @@ def test_a_mapping_names_the_field_of_an_unknown_header_or_ignores_it():
     assert header.unknown == []
 
 
+def test_a_mapping_to_a_field_another_kind_of_sheet_has_does_not_apply():
+    header = h.map_headers(
+        ("No", "Description", "Likelihood", "Impact", "Sponsor"),
+        kind=h.RISKS,
+        header_row=1,
+        mapping={"Sponsor": "improvement_measure"},
+    )
+
+    assert "improvement_measure" not in header.columns.values()
+    assert header.unknown == ["Sponsor"]
+
+
 @pytest.mark.parametrize(
     ("items", "error"),
     [(["Sponsor"], h.BAD_MAPPING.format(text="Sponsor"))],
