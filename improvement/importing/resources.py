@@ -724,6 +724,10 @@ class RecommendationResource(PlanResource):
     def init_instance(self, row=None):
         return Recommendation()
 
+    def before_import_row(self, row, **kwargs):
+        super().before_import_row(row, **kwargs)
+        row.setdefault("inspection", "")  # no column: the plan's only inspection
+
     @staticmethod
     def key_of(rec):
         return (rec.inspection.title.casefold(), rec.reference.upper())

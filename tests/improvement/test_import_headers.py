@@ -7,8 +7,10 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from improvement.importing import headers as h
+from improvement.importing.resources import NO_INSPECTION
 from improvement.importing.workbook import import_workbook
 from improvement.models import Action, Measure, MeasureValue
+from inspections.models import Recommendation
 from tests import factories
 from tests.improvement.workbooks import xlsx
 
@@ -227,3 +229,25 @@ def test_measure_values_import_against_the_plans_measures(plan):
     ]
     again = import_workbook(plan=plan, data=data, dry_run=False)
     assert again.sheet("Measure values").unchanged == 2
+
+
+def test_recommendations_without_an_inspection_column_go_to_the_plans_only_inspection(plan):
+    inspection = factories.InspectionFactory(title="Ofsted ILACS Anytown 2019")
+    plan.inspections.add(inspection)
+    data = xlsx({"Recs": [["Rec.", "Recommendation"], [1, "Improve supervision."]]})
+
+    summary = import_workbook(plan=plan, data=data, dry_run=False)
+
+    assert summary.ok, summary.lines()
+    assert inspection.recommendations.get().text == "Improve supervision."
+
+
+def test_recommendations_without_an_inspection_in_a_plan_with_none_are_refused(plan):
+    data = xlsx({"Recs": [["Rec.", "Recommendation"], [1, "Improve supervision."]]})
+
+    summary = import_workbook(plan=plan, data=data, dry_run=False)
+
+    assert [(e.row, e.column, e.message) for e in summary.all_errors()] == [
+        (2, "inspection", NO_INSPECTION.format(count=0))
+    ]
+    assert not Recommendation.objects.exists()
