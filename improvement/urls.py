@@ -7,6 +7,7 @@ app_name = "improvement"
 urlpatterns = [
     path("", views.my_actions, name="my_actions"),
     path("plans/<slug:slug>/", views.plan_detail, name="plan"),
+    path("plans/<slug:slug>/actions.xlsx", views.plan_download, name="plan_download"),
     path(
         "plans/<slug:slug>/recommendations/<str:reference>/",
         views.recommendation_detail,

@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from improvement import selectors, services
 from improvement.filters import ActionFilter
 from improvement.forms import SignOffForm, UpdateActionForm
+from improvement.importing.export import XLSX_CONTENT_TYPE, export_actions_xlsx
 from improvement.models import Action, Plan, Status
 from improvement.permissions import can_sign_off, can_update_action, can_view_plan
 
@@ -50,14 +51,30 @@ def my_actions(request):
     )
 
 
+def _filtered(request, plan: Plan, today) -> ActionFilter:
+    # Always bound, so an empty query is a valid "no filter" rather than an unbound form.
+    return ActionFilter(request.GET, queryset=selectors.plan_actions(plan), plan=plan, today=today)
+
+
+@login_required
+@require_safe
+def plan_download(request, slug):
+    """The list the plan page shows, with the same filters, as the importer's .xlsx layout."""
+    plan = _readable_plan(request, slug)
+    today = _today()
+    filterset = _filtered(request, plan, today)
+    actions = filterset.qs if filterset.is_valid() else plan.actions.none()
+    response = HttpResponse(export_actions_xlsx(actions), content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{plan.slug}-actions-{today}.xlsx"'
+    return response
+
+
 @login_required
 @require_safe
 def plan_detail(request, slug):
     plan = _readable_plan(request, slug)
     today = _today()
-    filterset = ActionFilter(
-        request.GET or None, queryset=selectors.plan_actions(plan), plan=plan, today=today
-    )
+    filterset = _filtered(request, plan, today)
     actions = filterset.qs
     page = Paginator(actions, PLAN_PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()

@@ -6,6 +6,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from improvement.importing.export import XLSX_CONTENT_TYPE
 from improvement.models import Rag, Status
 from improvement.views import PLAN_PAGE_SIZE
 from tests.factories import (
@@ -17,6 +18,7 @@ from tests.factories import (
     ThemeFactory,
 )
 from tests.improvement.conftest import TODAY, bulk_actions
+from tests.improvement.workbooks import read_xlsx
 
 
 @pytest.fixture
@@ -182,3 +184,33 @@ def test_the_plan_page_costs_the_same_queries_at_5_and_500_actions(
     many = _queries(as_chair, plan.get_absolute_url())
 
     assert few == many
+
+
+def test_download_this_list_gives_the_filtered_actions_as_a_spreadsheet(
+    as_chair, plan, wirral_like
+):
+    page = as_chair.get(plan.get_absolute_url(), {"theme": wirral_like["people"].pk})
+    link = f"/plans/{plan.slug}/actions.xlsx?theme={wirral_like['people'].pk}"
+    assert f'href="{link}"' in page.content.decode()
+
+    response = as_chair.get(link)
+
+    assert response["Content-Type"] == XLSX_CONTENT_TYPE
+    assert response["Content-Disposition"].startswith(f'attachment; filename="{plan.slug}-actions-')
+    header, *rows = read_xlsx(response.content)["Actions"]
+    assert [dict(zip(header, row, strict=True))["reference"] for row in rows] == [
+        "SEP16-1",
+        "SEP16-2",
+    ]
+
+
+def test_download_without_filters_gives_every_action(as_chair, plan, wirral_like):
+    response = as_chair.get(f"/plans/{plan.slug}/actions.xlsx")
+
+    assert len(read_xlsx(response.content)["Actions"]) == 1 + 3
+
+
+def test_someone_who_cannot_read_the_plan_cannot_download_it(client, plan, other_officer):
+    client.force_login(other_officer)
+
+    assert client.get(f"/plans/{plan.slug}/actions.xlsx").status_code == 403
