@@ -27,16 +27,18 @@ CHROMIUM_FLAGS = [
 PASSWORD = "correct horse battery staple"
 
 
+def require_chromium(*, path: Path = CHROMIUM, ci: str | None = None) -> None:
+    """Skip where no chromium is installed, but fail in CI, where a skip would hide the gap."""
+    if path.exists():
+        return
+    if ci:
+        pytest.fail(f"CI is set but {path} is missing: .ci/run installs the chromium package.")
+    pytest.skip(f"{path} is not installed (apt-get install chromium); browser tests skipped.")
+
+
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
-    if not CHROMIUM.exists():
-        if os.environ.get("CI"):
-            pytest.fail(
-                f"CI is set but {CHROMIUM} is missing: .ci/run installs the chromium package."
-            )
-        pytest.skip(
-            f"{CHROMIUM} is not installed (apt-get install chromium); browser tests skipped."
-        )
+    require_chromium(ci=os.environ.get("CI"))
     return {**browser_type_launch_args, "executable_path": str(CHROMIUM), "args": CHROMIUM_FLAGS}
 
 
