@@ -11,7 +11,7 @@ pytestmark = pytest.mark.browser
 SERIOUS = {"serious", "critical"}
 
 
-def _serious_violations(page) -> list[str]:
+def serious_violations(page) -> list[str]:
     results = Axe().run(page)
     return [
         f"{v['id']} ({v['impact']}): {v['help']} – {[n['target'] for n in v['nodes']][:3]}"
@@ -20,18 +20,18 @@ def _serious_violations(page) -> list[str]:
     ]
 
 
-def test_the_sign_in_page_and_its_error_have_no_serious_violations(page, live_server, officer):
+def test_the_sign_in_page_and_its_error_have_noserious_violations(page, live_server, officer):
     page.goto(f"{live_server.url}/accounts/login/")
-    assert _serious_violations(page) == []
+    assert serious_violations(page) == []
 
     page.get_by_label("Username").fill("officer")
     page.get_by_label("Password").fill("wrong")
     page.get_by_role("button", name="Sign in").click()
     assert page.get_by_text("There is a problem").is_visible()
-    assert _serious_violations(page) == []
+    assert serious_violations(page) == []
 
 
-def test_officer_pages_have_no_serious_violations(page, live_server, officer, overdue_action):
+def test_officer_pages_have_noserious_violations(page, live_server, officer, overdue_action):
     sign_in(page, live_server, "officer")
     action_url = overdue_action.get_absolute_url()
     pages = {
@@ -45,18 +45,18 @@ def test_officer_pages_have_no_serious_violations(page, live_server, officer, ov
     found = {}
     for name, url in pages.items():
         page.goto(f"{live_server.url}{url}")
-        found[name] = _serious_violations(page)
+        found[name] = serious_violations(page)
 
     page.goto(f"{live_server.url}{action_url}update/")
     page.get_by_label("Progress RAG").select_option("red")
     page.get_by_role("button", name="Save update").click()
     assert page.get_by_text("There is a problem").is_visible()
-    found["update with errors"] = _serious_violations(page)
+    found["update with errors"] = serious_violations(page)
 
     assert found == {name: [] for name in found}
 
 
-def test_sign_off_page_has_no_serious_violations(
+def test_sign_off_page_has_noserious_violations(
     page, live_server, improvement_lead, overdue_action
 ):
     Action.objects.filter(pk=overdue_action.pk).update(
@@ -65,8 +65,8 @@ def test_sign_off_page_has_no_serious_violations(
     sign_in(page, live_server, "improvement_lead")
 
     page.goto(f"{live_server.url}{overdue_action.get_absolute_url()}sign-off/")
-    clean = _serious_violations(page)
+    clean = serious_violations(page)
     page.get_by_role("button", name="Record decision").click()
-    with_errors = _serious_violations(page)
+    with_errors = serious_violations(page)
 
     assert (clean, with_errors) == ([], [])

@@ -2,6 +2,7 @@ import pytest
 
 from improvement.models import ProgressUpdate, Rag
 from tests.browser.conftest import sign_in
+from tests.browser.test_accessibility import serious_violations
 
 pytestmark = pytest.mark.browser
 
@@ -38,3 +39,4 @@ def test_a_chair_cannot_reach_the_update_form(page, live_server, chair, overdue_
 
     assert response.status == 403
     assert page.get_by_role("heading", name="You cannot do this").is_visible()
+    assert serious_violations(page) == []
