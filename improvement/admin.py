@@ -85,8 +85,15 @@ class PlanRoleInline(admin.TabularInline):
 
 @admin.register(Plan)
 class PlanAdmin(admin.ModelAdmin):
-    list_display = ["title", "authority", "status", "rag_rule", "starts_on", "ends_on"]
-    list_display += ["action_count"]
+    list_display = [
+        "title",
+        "authority",
+        "status",
+        "rag_rule",
+        "starts_on",
+        "ends_on",
+        "action_count",
+    ]
     list_filter = ["status", "rag_rule", "authority"]
     search_fields = ["title", "authority", "slug"]
     prepopulated_fields = {"slug": ["title"]}
