@@ -48,8 +48,14 @@ def _number(value) -> float | None:
 
 def take_snapshot(*, plan: Plan, as_at: datetime.date, board=None, meeting=None) -> dict:
     cutoff = end_of_day(as_at)
+    # Historical rows rather than as_of()'s instances: Action's history leaves out updated_at,
+    # and simple-history fetches left-out fields with one query per instance.
     actions = list(
-        Action.history.as_of(cutoff).filter(plan_id=plan.pk).order_by("order", "id")
+        Action.history.filter(history_date__lte=cutoff)
+        .latest_of_each()
+        .filter(plan_id=plan.pk)
+        .exclude(history_type="-")
+        .order_by("order", "id")
     )
     risks = list(Risk.history.as_of(cutoff).filter(plan_id=plan.pk).order_by("order", "id"))
     meeting_actions = _open_meeting_actions(board=board, meeting=meeting, as_at=as_at)
@@ -93,7 +99,7 @@ def take_snapshot(*, plan: Plan, as_at: datetime.date, board=None, meeting=None)
 
 
 def _actions(plan, actions, *, leads, as_at, cutoff) -> list[dict]:
-    ids = [a.pk for a in actions]
+    ids = [a.id for a in actions]
     revised = Q(due_on_before__isnull=False) & (
         Q(due_on_after__isnull=True) | ~Q(due_on_after=F("due_on_before"))
     )
@@ -117,11 +123,11 @@ def _actions(plan, actions, *, leads, as_at, cutoff) -> list[dict]:
     for action in actions:
         action.plan = plan  # derive_action_rag reads the rule from the plan: no query per row
         derived = derive_action_rag(action, today=as_at)
-        update = updates.get(action.pk, {})
-        last = update.get("last") or entered.get(action.pk)
+        update = updates.get(action.id, {})
+        last = update.get("last") or entered.get(action.id)
         rows.append(
             {
-                "id": action.pk,
+                "id": action.id,
                 "reference": action.reference,
                 "number": action.number,
                 "text": action.text,
@@ -145,7 +151,7 @@ def _actions(plan, actions, *, leads, as_at, cutoff) -> list[dict]:
                 ),
                 "commentary": action.commentary,
                 "expected_impact": action.expected_impact,
-                "recommendation_ids": sorted(recs_of.get(action.pk, [])),
+                "recommendation_ids": sorted(recs_of.get(action.id, [])),
                 "last_update_on": _iso(timezone.localdate(last)) if last else None,
                 "due_revisions": update.get("revisions", 0),
             }
