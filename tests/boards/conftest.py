@@ -2,12 +2,15 @@
 history is back-dated to then), and what officers did since."""
 
 import datetime
+import io
 from dataclasses import dataclass
 
 import pytest
 from django.utils import timezone
+from pypdf import PdfReader
 
 from boards.models import MeetingAction
+from boards.services import issue_pack
 from improvement.models import Action, Measure, MeasureValue, PlanRole, Rag, Risk, Status
 from inspections.models import Recommendation
 from tests import factories
@@ -31,6 +34,7 @@ class Story:
     actions: dict
     today: datetime.date
     two_months_ago: datetime.date
+    improvement_lead: object
 
 
 @pytest.fixture
@@ -158,4 +162,25 @@ def story(plan, officer_lead, chair, improvement_lead):
         actions=actions,
         today=today,
         two_months_ago=early,
+        improvement_lead=improvement_lead,
     )
+
+
+def pdf_pages(data: bytes) -> list[str]:
+    reader = PdfReader(io.BytesIO(data))
+    return [page.extract_text() for page in reader.pages]
+
+
+@pytest.fixture
+def issued(story, django_capture_on_commit_callbacks):
+    """The pack as at today for the story's plan, issued by its improvement lead."""
+    with django_capture_on_commit_callbacks(execute=True):
+        pack = issue_pack(
+            plan=story.plan,
+            board=story.board,
+            meeting=story.meeting,
+            as_at=story.today,
+            by=story.improvement_lead,
+        )
+    pack.refresh_from_db()
+    return pack
