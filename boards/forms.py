@@ -7,7 +7,9 @@ from boards.models import Meeting
 class IssuePackForm(forms.Form):
     as_at = forms.DateField(
         label="As at",
-        help_text="The pack shows the plan as it stood at the end of this day. For example, 31/01/2018.",
+        help_text=(
+            "The pack shows the plan as it stood at the end of this day. For example, 31/01/2018."
+        ),
     )
     meeting = forms.ModelChoiceField(
         queryset=Meeting.objects.none(),

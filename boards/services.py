@@ -32,9 +32,7 @@ class PackIsFinal(Exception):
 
 
 @transaction.atomic
-def issue_pack(
-    *, plan, board, as_at: datetime.date, by, meeting=None, reason: str = ""
-) -> Pack:
+def issue_pack(*, plan, board, as_at: datetime.date, by, meeting=None, reason: str = "") -> Pack:
     """Record the request and build the pack in the background once the request commits.
 
     `by` is None only from the command line, where the operator is trusted.
@@ -68,7 +66,6 @@ def issue_pack(
 
 def _enqueue(pack_id: int) -> None:
     from boards.tasks import build_pack_task  # boards.tasks imports this module
-
 
     build_pack_task.enqueue(pack_id)
 

@@ -77,7 +77,9 @@ def measure_trend(*, values: list[dict], target: float | None, unit: str) -> str
     chart.x_labels = [v["label"] for v in values]
     chart.add(unit or "Value", [v["value"] for v in values])
     if target is not None:
-        chart.add("Target", [target] * len(values), show_dots=False, stroke_style={"dasharray": "6,4"})
+        chart.add(
+            "Target", [target] * len(values), show_dots=False, stroke_style={"dasharray": "6,4"}
+        )
     return chart.render(is_unicode=True)
 
 

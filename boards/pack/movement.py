@@ -81,6 +81,10 @@ def movement(previous: dict | None, current: dict) -> dict:
     return result
 
 
+def _no_better(now: dict, then: dict) -> bool:
+    return _rank(now) is not None and _rank(then) is not None and _rank(now) <= _rank(then)
+
+
 def slow_to_progress(current: dict, earlier: list[dict]) -> dict[str, str]:
     """Open actions the Improvement Notice calls slow: {reference: reason}.
 
@@ -95,9 +99,8 @@ def slow_to_progress(current: dict, earlier: list[dict]) -> dict[str, str]:
             continue
         reasons = []
         then = two_back.get(action["reference"])
-        if then and not then["done"] and _rank(action) is not None and _rank(then) is not None:
-            if _rank(action) <= _rank(then):
-                reasons.append(SLOW_NO_IMPROVEMENT)
+        if then and not then["done"] and _no_better(action, then):
+            reasons.append(SLOW_NO_IMPROVEMENT)
         if action["due_revisions"] >= 2:
             reasons.append(SLOW_DUE_REVISED.format(n=action["due_revisions"]))
         if reasons:

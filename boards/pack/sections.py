@@ -76,12 +76,15 @@ def summary(snapshot: dict, actions: list[dict], coverage: list[dict]) -> dict:
 
 def _coverage_counts(coverage: list[dict]) -> list[tuple[str, int]]:
     counts = Counter(r["coverage"] for r in coverage)
-    return [(label, counts.get(label, 0)) for label in (Coverage.FULLY, Coverage.PARTLY, Coverage.NOT)]
+    return [
+        (label, counts.get(label, 0)) for label in (Coverage.FULLY, Coverage.PARTLY, Coverage.NOT)
+    ]
 
 
 def exceptions(actions: list[dict], *, as_at: datetime.date) -> list[dict]:
     open_actions = [a for a in actions if not a["done"]]
     stale_before = as_at - datetime.timedelta(days=NO_UPDATE_DAYS)
+
     def not_updated(a):
         return not a["last_update"] or a["last_update"] < stale_before
 
@@ -313,6 +316,7 @@ def build(snapshot: dict) -> dict:
         "meeting_actions": meeting_actions,
         "appendix": appendix(snapshot, actions),
     }
+
 
 RAG_KEY = [
     (Rag.RED, "Overdue, or off track and needs the board's attention"),

@@ -161,9 +161,7 @@ def _actions(plan, actions, *, leads, as_at, cutoff) -> list[dict]:
 
 def _recommendations(plan, *, cutoff) -> list[dict]:
     inspection_ids = list(plan.inspections.values_list("pk", flat=True))
-    recommendations = Recommendation.history.as_of(cutoff).filter(
-        inspection_id__in=inspection_ids
-    )
+    recommendations = Recommendation.history.as_of(cutoff).filter(inspection_id__in=inspection_ids)
     return [
         {"id": r.pk, "reference": r.reference, "text": r.text, "body": r.body}
         for r in recommendations.order_by("inspection_id", "order", "reference")
@@ -171,9 +169,7 @@ def _recommendations(plan, *, cutoff) -> list[dict]:
 
 
 def _measures(plan, *, cutoff, as_at) -> list[dict]:
-    measures = list(
-        Measure.history.as_of(cutoff).filter(plan_id=plan.pk).order_by("order", "name")
-    )
+    measures = list(Measure.history.as_of(cutoff).filter(plan_id=plan.pk).order_by("order", "name"))
     values: dict[int, list[dict]] = {m.pk: [] for m in measures}
     for value in (
         MeasureValue.history.as_of(cutoff)

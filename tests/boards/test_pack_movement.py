@@ -133,9 +133,7 @@ def test_a_pack_freezes_its_movement_since_the_previous_issued_pack(
     story, officer, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        first = issue_pack(
-            plan=story.plan, board=story.board, as_at=story.two_months_ago, by=None
-        )
+        first = issue_pack(plan=story.plan, board=story.board, as_at=story.two_months_ago, by=None)
     p2, q2 = story.actions["P2"], story.actions["Q2"]
     record_progress(
         action=q2,

@@ -3,6 +3,7 @@ import re
 
 import pytest
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from pypdf import PdfReader
 
 from boards.models import Pack
@@ -133,7 +134,7 @@ def test_an_issued_pack_is_final_and_a_correction_is_a_new_version_with_a_reason
     stored = _stored_pdf(issued)
     with pytest.raises(PackIsFinal):
         build_pack(pack_id=issued.pk)
-    with pytest.raises(Exception) as refused:
+    with pytest.raises(ValidationError) as refused:
         issue_pack(plan=story.plan, board=story.board, as_at=story.today, by=None)
     assert refused.value.message_dict == {"reason": [CORRECTION_NEEDS_REASON]}
     assert Pack.objects.count() == 1

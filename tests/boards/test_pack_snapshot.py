@@ -42,7 +42,8 @@ def _plan_with_actions(count: int):
     )
     factories.RiskFactory.create_batch(3, plan=plan)
     measure = factories.MeasureFactory(plan=plan)
-    factories.MeasureValueFactory.create_batch(4, measure=measure)
+    for month in range(1, 5):
+        factories.MeasureValueFactory(measure=measure, period_ending=datetime.date(2017, month, 28))
     board = factories.BoardFactory()
     board.plans.add(plan)
     factories.MeetingActionFactory.create_batch(2, meeting=factories.MeetingFactory(board=board))
