@@ -22,7 +22,7 @@ def _plan_on_board(board: Board, slug: str):
 
 def _readable_pack(request, pk: int) -> Pack:
     pack = get_object_or_404(Pack.objects.select_related("plan", "board", "meeting"), pk=pk)
-    if not (can_read_packs(request.user, pack.plan) or can_issue_pack(request.user, pack.plan)):
+    if not can_read_packs(request.user, pack.plan):
         raise PermissionDenied
     return pack
 

@@ -1,6 +1,10 @@
 import datetime
 
+from django.core.files.base import ContentFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from boards.models import Pack
 from boards.services import AS_AT_IN_FUTURE
@@ -116,3 +120,44 @@ def test_an_improvement_lead_previews_a_draft_before_issuing(client, story, impr
     assert 'class="draft-mark"' in draft.text
     assert "Recruit ten permanent social workers" in draft.text
     assert not Pack.objects.exists()
+
+
+def _issued_pack(story, day):
+    return Pack.objects.create(
+        plan=story.plan,
+        board=story.board,
+        as_at=day,
+        status=Pack.PackStatus.ISSUED,
+        pdf=ContentFile(b"%PDF-1.7", name="pack.pdf"),
+        pages=1,
+        issued_at=timezone.now(),
+    )
+
+
+def test_the_board_page_costs_the_same_queries_whatever_the_number_of_packs(
+    client, story, chair, django_assert_num_queries
+):
+    client.force_login(chair)
+    url = reverse("boards:board", kwargs={"pk": story.board.pk})
+    _issued_pack(story, story.two_months_ago)
+    with CaptureQueriesContext(connection) as one_pack:
+        client.get(url)
+    for days in (10, 20, 30):
+        _issued_pack(story, story.today - datetime.timedelta(days=days))
+
+    with django_assert_num_queries(len(one_pack)):
+        page = client.get(url)
+
+    assert page.text.count("Download PDF") == 4
+
+
+def test_an_improvement_lead_sees_the_issue_form_with_meetings_of_the_board(
+    client, story, improvement_lead
+):
+    client.force_login(improvement_lead)
+
+    page = client.get(_issue_url(story))
+
+    assert page.status_code == 200
+    assert '<label class="govuk-label govuk-label--s" for="id_as_at">As at</label>' in page.text
+    assert f'<option value="{story.meeting.pk}">' in page.text
