@@ -36,6 +36,10 @@ def _style(colours) -> Style:
         legend_font_size=11,
         title_font_size=13,
         value_font_size=10,
+        guide_stroke_color="#d0d2d3",
+        guide_stroke_dasharray="0",
+        major_guide_stroke_color="#b1b4b6",
+        major_guide_stroke_dasharray="0",
     )
 
 
@@ -57,6 +61,10 @@ def rag_by_theme(rows: list[dict]) -> str:
         )
     )
     chart.x_labels = [row["name"] for row in rows]
+    # Whole actions only: ticks at whole numbers, about eight of them.
+    largest = max((sum(row["counts"].values()) for row in rows), default=0)
+    step = max(1, -(-largest // 8))
+    chart.y_labels = list(range(0, largest + step, step))
     for rag in RAG_ORDER:
         chart.add(rag.label, [row["counts"].get(rag.value, 0) or None for row in rows])
     return chart.render(is_unicode=True)
@@ -71,7 +79,7 @@ def measure_trend(*, values: list[dict], target: float | None, unit: str) -> str
             legend_at_bottom=True,
             x_label_rotation=30,
             dots_size=3,
-            style=_style(["#1d70b8", "#505a5f"]),
+            style=_style(["#1d70b8", "#d4351c"]),
         )
     )
     chart.x_labels = [v["label"] for v in values]
