@@ -161,3 +161,38 @@ def test_an_improvement_lead_sees_the_issue_form_with_meetings_of_the_board(
     assert page.status_code == 200
     assert '<label class="govuk-label govuk-label--s" for="id_as_at">As at</label>' in page.text
     assert f'<option value="{story.meeting.pk}">' in page.text
+
+
+def test_a_failed_build_shows_why_and_a_retry_reuses_its_version(
+    client, story, improvement_lead, django_capture_on_commit_callbacks
+):
+    failed = Pack.objects.create(
+        plan=story.plan,
+        board=story.board,
+        as_at=story.today,
+        status=Pack.PackStatus.FAILED,
+        error="OSError: disk full",
+    )
+    client.force_login(improvement_lead)
+
+    status = client.get(reverse("boards:pack", kwargs={"pk": failed.pk}))
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(_issue_url(story), _form(story))
+
+    assert "Failed" in status.text
+    assert "OSError: disk full" in status.text
+    assert _issue_url(story) in status.text
+    retried = Pack.objects.get()
+    assert (retried.pk, retried.version, retried.status, retried.error) == (
+        failed.pk,
+        1,
+        Pack.PackStatus.ISSUED,
+        "",
+    )
+
+
+def test_an_officer_cannot_preview_a_draft(client, story, officer):
+    client.force_login(officer)
+    url = reverse("boards:draft", kwargs={"pk": story.board.pk, "slug": story.plan.slug})
+
+    assert client.get(url, {"as_at": story.today.isoformat()}).status_code == 403
