@@ -79,7 +79,7 @@ def pack_context(snapshot: dict, *, draft: bool = False, version: int | None = N
         "plan": snapshot["plan"],
         "board": snapshot["board"],
         "meeting": snapshot["meeting"],
-        "meeting_date": sections._date(snapshot["meeting"]["held_on"])
+        "meeting_date": sections.as_date(snapshot["meeting"]["held_on"])
         if snapshot["meeting"]
         else None,
         "version": version,

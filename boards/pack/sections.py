@@ -24,7 +24,7 @@ class Coverage:
     NOT = "Not covered"
 
 
-def _date(value: str | None) -> datetime.date | None:
+def as_date(value: str | None) -> datetime.date | None:
     return datetime.date.fromisoformat(value) if value else None
 
 
@@ -35,8 +35,8 @@ def _rag_label(value: str) -> str:
 def _action_row(action: dict, *, slow: dict) -> dict:
     return {
         **action,
-        "due": _date(action["due_on"]),
-        "last_update": _date(action["last_update_on"]),
+        "due": as_date(action["due_on"]),
+        "last_update": as_date(action["last_update_on"]),
         "rag_label": _rag_label(action["rag"]),
         "progress_rag_label": _rag_label(action["progress_rag"]),
         "status_label": Status(action["status"]).label,
@@ -148,7 +148,7 @@ def recommendations(snapshot: dict, actions: list[dict]) -> list[dict]:
     return rows
 
 
-def _measure_rag(value: float | None, target: float | None, direction: str) -> str:
+def measure_rag(value: float | None, target: float | None, direction: str) -> str:
     if value is None or target is None:
         return Rag.NOT_RATED
     gap = (value - target) if direction == "higher" else (target - value)
@@ -164,7 +164,7 @@ def measures(snapshot: dict) -> list[dict]:
     for measure in snapshot["measures"]:
         values = measure["values"][-TREND_PERIODS:]
         latest = values[-1] if values else None
-        rag = _measure_rag(latest and latest["value"], measure["target"], measure["direction"])
+        rag = measure_rag(latest and latest["value"], measure["target"], measure["direction"])
         trend = (
             charts.measure_trend(values=values, target=measure["target"], unit=measure["unit"])
             if len(values) >= 2
@@ -222,7 +222,7 @@ def risks(snapshot: dict, movement: dict) -> dict:
             {
                 **risk,
                 "rating": risk_rating(risk),
-                "reviewed": _date(risk["reviewed_on"]),
+                "reviewed": as_date(risk["reviewed_on"]),
                 "band": _band(risk_rating(risk)),
                 "change": (
                     f"{'Rose' if change['to'] > change['from'] else 'Fell'} from {change['from']}"
@@ -271,7 +271,7 @@ def appendix(snapshot: dict, actions: list[dict]) -> list[dict]:
 
 
 def _day(value: str | None) -> str:
-    return f"{_date(value):%d/%m/%Y}" if value else "no date"
+    return f"{as_date(value):%d/%m/%Y}" if value else "no date"
 
 
 MOVEMENT_LISTS = [
@@ -294,13 +294,13 @@ def movement_lists(movement: dict) -> list[dict]:
 
 def build(snapshot: dict) -> dict:
     """Every section of the pack, from the snapshot with its frozen movement and slow flags."""
-    as_at = _date(snapshot["as_at"])
+    as_at = as_date(snapshot["as_at"])
     slow = snapshot.get("slow", {})
     actions = [_action_row(a, slow=slow) for a in snapshot["actions"]]
     movement = snapshot["movement"]
     coverage = recommendations(snapshot, actions)
     meeting_actions = [
-        {**m, "due": _date(m["due_on"]), "raised": _date(m["meeting_held_on"])}
+        {**m, "due": as_date(m["due_on"]), "raised": as_date(m["meeting_held_on"])}
         for m in snapshot["meeting_actions"]
     ]
     return {
@@ -308,7 +308,7 @@ def build(snapshot: dict) -> dict:
         "summary": summary(snapshot, actions, coverage),
         "movement": movement,
         "movement_lists": movement_lists(movement),
-        "previous_as_at": _date(movement["previous_as_at"]),
+        "previous_as_at": as_date(movement["previous_as_at"]),
         "exceptions": exceptions(actions, as_at=as_at),
         "recommendations": coverage,
         "measures": measures(snapshot),
