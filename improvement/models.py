@@ -6,6 +6,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from improvement.querysets import ActionQuerySet
 from inspections.models import Inspection, Recommendation
 
 
@@ -217,6 +218,7 @@ class Action(models.Model):
     # Optimistic lock: every accepted edit bumps it; an edit made from an older version is refused.
     version = models.PositiveIntegerField(default=1)
 
+    objects = ActionQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:

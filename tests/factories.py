@@ -2,21 +2,25 @@ import datetime
 
 import factory
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
-from boards.models import Board, Meeting, MeetingAction
+from boards.models import Attendance, Board, Meeting, MeetingAction
 from improvement.models import (
     Action,
+    Evidence,
     Lead,
     Measure,
     MeasureValue,
+    Milestone,
     Objective,
     Period,
     Plan,
     PlanRole,
+    ProgressUpdate,
     Risk,
     Theme,
 )
-from inspections.models import Inspection, Recommendation
+from inspections.models import Inspection, Judgement, Recommendation
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -46,6 +50,16 @@ class RecommendationFactory(factory.django.DjangoModelFactory):
     inspection = factory.SubFactory(InspectionFactory)
     reference = factory.Sequence(lambda n: str(n + 1))
     text = factory.Sequence(lambda n: f"Ensure that recommendation {n} is met.")
+    order = factory.Sequence(lambda n: n)
+
+
+class JudgementFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Judgement
+
+    inspection = factory.SubFactory(InspectionFactory)
+    area = factory.Sequence(lambda n: f"Area {n}")
+    grade = "inadequate"
     order = factory.Sequence(lambda n: n)
 
 
@@ -174,3 +188,45 @@ class MeetingActionFactory(factory.django.DjangoModelFactory):
     meeting = factory.SubFactory(MeetingFactory)
     number = factory.Sequence(lambda n: n + 1)
     text = factory.Sequence(lambda n: f"Report back on item {n}")
+
+
+class ProgressUpdateFactory(factory.django.DjangoModelFactory):
+    """For lists of past updates only; real updates are written by record_progress."""
+
+    class Meta:
+        model = ProgressUpdate
+
+    action = factory.SubFactory(ActionFactory)
+    at = factory.LazyFunction(timezone.now)
+    progress_rag_before = "not_rated"
+    progress_rag_after = "amber"
+    status_before = "not_started"
+    status_after = "in_progress"
+    commentary = factory.Sequence(lambda n: f"Progress note {n}")
+
+
+class MilestoneFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Milestone
+
+    action = factory.SubFactory(ActionFactory)
+    text = factory.Sequence(lambda n: f"Milestone {n}")
+    due_on = datetime.date(2017, 1, 31)
+
+
+class EvidenceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Evidence
+
+    action = factory.SubFactory(ActionFactory)
+    link = factory.Sequence(lambda n: f"https://intranet.council.example/evidence/{n}")
+    description = factory.Sequence(lambda n: f"Audit report {n}")
+
+
+class AttendanceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Attendance
+
+    meeting = factory.SubFactory(MeetingFactory)
+    name = factory.Sequence(lambda n: f"Member {n}")
+    role = "Board member"

@@ -13,6 +13,7 @@ from urllib.parse import unquote, urlsplit
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.contrib.staticfiles.storage import staticfiles_storage
+from django.core.exceptions import ImproperlyConfigured
 from django.template.loader import render_to_string
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
@@ -59,12 +60,16 @@ class StaticOnlyFetcher(URLFetcher):
         name = unquote(url.removeprefix(prefix))
         if name != posixpath.normpath(name) or name.startswith(("/", "..")) or "\\" in name:
             raise FetchRefused(FETCH_REFUSED)
-        if staticfiles_storage.exists(name):
-            return staticfiles_storage.path(name)
         found = finders.find(name)
-        if not found:
-            raise FetchRefused(FETCH_REFUSED)
-        return found
+        if found:
+            return found
+        # Hashed names ({% static %} with manifest storage) exist only after collectstatic.
+        try:
+            if staticfiles_storage.exists(name):
+                return staticfiles_storage.path(name)
+        except (ImproperlyConfigured, NotImplementedError):
+            pass
+        raise FetchRefused(FETCH_REFUSED)
 
 
 @dataclass(frozen=True)

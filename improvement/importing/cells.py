@@ -13,6 +13,14 @@ from improvement.models import Rag, Status
 EXCEL_EPOCH = datetime.date(1899, 12, 30)
 
 
+NOT_A_DATE = '"{text}" is not a date; write it as dd/mm/yyyy.'
+NOT_A_REAL_DATE = '"{text}" is not a real date.'
+NOT_A_RAG = '"{text}" is not a RAG rating; use Red, Amber, Green, Blue, R, A, G or Complete.'
+NOT_A_FLAG = '"{text}" is not yes or no.'
+NOT_A_SCORE = '"{text}" is not a whole number from {low} to {high}.'
+SCORE_OUT_OF_RANGE = "{score} is outside {low}–{high}."
+
+
 class CellError(ValueError):
     """A cell whose value cannot be read; the message names what was wrong, not where."""
 
@@ -61,11 +69,11 @@ def parse_uk_date(value) -> datetime.date | None:
         if year < 100:
             year += 2000
     else:
-        raise CellError(f'"{text}" is not a date; write it as dd/mm/yyyy.')
+        raise CellError(NOT_A_DATE.format(text=text))
     try:
         return datetime.date(year, month, day)
     except ValueError:
-        raise CellError(f'"{text}" is not a real date.') from None
+        raise CellError(NOT_A_REAL_DATE.format(text=text)) from None
 
 
 def _date_from_excel(value) -> datetime.date:
@@ -146,9 +154,7 @@ def parse_progress(value) -> Progress:
         return Progress(rag=Rag.GREEN, status=Status.COMPLETE)
     if word in _RAG_WORDS:
         return Progress(rag=_RAG_WORDS[word], status=None)
-    raise CellError(
-        f'"{text_of(value)}" is not a RAG rating; use Red, Amber, Green, Blue, R, A, G or Complete.'
-    )
+    raise CellError(NOT_A_RAG.format(text=text_of(value)))
 
 
 _TRUE_WORDS = {"true", "yes", "y", "x", "**", "*", "1", "✓", "key", "key action"}
@@ -164,7 +170,7 @@ def parse_flag(value) -> bool:
         return True
     if word in _FALSE_WORDS:
         return False
-    raise CellError(f'"{text_of(value)}" is not yes or no.')
+    raise CellError(NOT_A_FLAG.format(text=text_of(value)))
 
 
 def parse_score(value, *, low: int = 1, high: int = 5) -> int | None:
@@ -175,9 +181,9 @@ def parse_score(value, *, low: int = 1, high: int = 5) -> int | None:
     try:
         score = int(text)
     except ValueError:
-        raise CellError(f'"{text}" is not a whole number from {low} to {high}.') from None
+        raise CellError(NOT_A_SCORE.format(text=text, low=low, high=high)) from None
     if not low <= score <= high:
-        raise CellError(f"{score} is outside {low}–{high}.")
+        raise CellError(SCORE_OUT_OF_RANGE.format(score=score, low=low, high=high))
     return score
 
 
@@ -213,3 +219,35 @@ def period_bounds(name: str) -> tuple[datetime.date | None, datetime.date | None
     start = datetime.date(start_year, first, 1)
     next_month = datetime.date(end_year + (last == 12), last % 12 + 1, 1)
     return start, next_month - datetime.timedelta(days=1)
+
+
+def action_reference(*, number, period: str = "", theme: str = "") -> str:
+    """An action's stable reference: "SEP16-4", "JAN17-22"; "LSCB-1.1" for a block with no period.
+
+    Wirral numbers actions afresh in each period, so the number alone is not unique in a plan.
+    """
+    number = text_of(number)
+    if not number:
+        return ""
+    if period:
+        prefix = period_code(period)
+    else:
+        prefix = re.sub(r"[^A-Z0-9]", "", text_of(theme).upper())[:12]
+    return f"{prefix}-{number}" if prefix else number
+
+
+# A text cell that starts with one of these is a formula to a spreadsheet program, so exports
+# put a quote before it (formula injection) and imports take that quote off again.
+FORMULA_PREFIXES = ("=", "+", "-", "@")
+
+
+def escape_formula(value):
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+def unescape_formula(value):
+    if isinstance(value, str) and value[:1] == "'" and value[1:2] in FORMULA_PREFIXES:
+        return value[1:]
+    return value

@@ -1,0 +1,99 @@
+from django import forms
+from django.contrib import admin
+from django.db import models
+from django.db.models import Count
+from simple_history.admin import SimpleHistoryAdmin
+
+from boards.models import Attendance, Board, Meeting, MeetingAction
+
+SHORT_TEXT = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 50})}}
+
+
+@admin.register(Board)
+class BoardAdmin(admin.ModelAdmin):
+    list_display = ["name", "chair_name", "chair", "meeting_count"]
+    list_select_related = ["chair"]
+    search_fields = ["name", "chair_name"]
+    ordering = ["name"]
+    autocomplete_fields = ["plans", "chair", "members"]
+    list_per_page = 50
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(_meetings=Count("meetings"))
+
+    @admin.display(description="Meetings", ordering="_meetings")
+    def meeting_count(self, obj):
+        return obj._meetings
+
+
+class AttendanceInline(admin.TabularInline):
+    model = Attendance
+    fields = ["order", "name", "role", "kind"]
+    extra = 0
+
+
+class MeetingActionInline(admin.TabularInline):
+    model = MeetingAction
+    fk_name = "meeting"
+    fields = ["number", "agenda_item", "text", "owner", "owner_text", "due_text", "status"]
+    autocomplete_fields = ["owner"]
+    formfield_overrides = SHORT_TEXT
+    extra = 0
+    show_change_link = True
+
+
+@admin.register(Meeting)
+class MeetingAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "title", "held_on", "board", "people", "action_count"]
+    list_select_related = ["board"]
+    list_filter = ["board"]
+    search_fields = ["title", "board__name", "held_on"]
+    ordering = ["board", "-held_on"]
+    date_hierarchy = "held_on"
+    autocomplete_fields = ["board"]
+    list_per_page = 50
+    inlines = [AttendanceInline, MeetingActionInline]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                _people=Count("attendance", distinct=True),
+                _actions=Count("actions", distinct=True),
+            )
+        )
+
+    @admin.display(description="Attendance", ordering="_people")
+    def people(self, obj):
+        return obj._people
+
+    @admin.display(description="Actions", ordering="_actions")
+    def action_count(self, obj):
+        return obj._actions
+
+
+@admin.register(Attendance)
+class AttendanceAdmin(admin.ModelAdmin):
+    list_display = ["name", "role", "kind", "meeting"]
+    list_select_related = ["meeting__board"]
+    list_filter = ["kind", "meeting__board"]
+    search_fields = ["name", "role"]
+    ordering = ["meeting", "kind", "order"]
+    autocomplete_fields = ["meeting"]
+    list_per_page = 100
+
+
+@admin.register(MeetingAction)
+class MeetingActionAdmin(SimpleHistoryAdmin):
+    list_display = ["__str__", "short_text", "owner", "due_on", "due_text", "status", "closed_at"]
+    list_select_related = ["meeting__board", "owner", "closed_at__board"]
+    list_filter = ["status", "meeting__board"]
+    search_fields = ["text", "agenda_item", "owner__name", "owner_text"]
+    ordering = ["meeting", "number"]
+    autocomplete_fields = ["meeting", "owner", "closed_at"]
+    list_per_page = 50
+
+    @admin.display(description="Action")
+    def short_text(self, obj):
+        return obj.text if len(obj.text) <= 80 else obj.text[:79] + "…"

@@ -1,0 +1,731 @@
+from django import forms
+from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.db.models import Count
+from django.utils.html import format_html
+from simple_history.admin import SimpleHistoryAdmin
+
+from improvement.importing.admin_views import (
+    PlanScopedImportExportMixin,
+    PlanWorkbookImportMixin,
+)
+from improvement.importing.resources import (
+    ActionResource,
+    MeasureResource,
+    MeasureValueResource,
+    RecommendationResource,
+    RiskResource,
+)
+from improvement.models import (
+    Action,
+    Evidence,
+    Lead,
+    Measure,
+    MeasureValue,
+    Milestone,
+    Objective,
+    Period,
+    Plan,
+    PlanRole,
+    ProgressUpdate,
+    Rag,
+    Risk,
+    Theme,
+)
+from improvement.services import StaleEdit, record_progress
+from inspections.admin import RecommendationAdmin as InspectionRecommendationAdmin
+from inspections.models import Recommendation
+
+STALE_ADMIN_EDIT = (
+    "Someone else saved this action after you opened it (%(who)s changed %(fields)s). "
+    "Nothing of yours was saved: reopen the action to see their change and make yours again."
+)
+SCORE_OUT_OF_RANGE = "Enter a whole number from 1 (lowest) to 5 (highest)."
+TARGET_SCORE_OUT_OF_RANGE = "Enter a target score from 1 to 25 (likelihood × impact)."
+
+# Changes to these go through record_progress, so each writes an attributed ProgressUpdate.
+PROGRESS_FIELDS = (
+    "progress_rag",
+    "status",
+    "impact_rag",
+    "due_on",
+    "commentary",
+    "impact_evidence",
+)
+SHORT_TEXT = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 50})}}
+# Evidence links are typed without a scheme as often as with one; assume https (Django 6's default).
+HTTPS_LINKS = {models.URLField: {"assume_scheme": "https"}}
+ADMIN_MEDIA_CSS = {"all": ["css/tracker.css", "css/admin.css"]}
+
+
+def rag_tag(value: str) -> str:
+    """The site's RAG tag: the word is always printed, colour is never the only signal."""
+    value = value or Rag.NOT_RATED
+    return format_html(
+        '<strong class="govuk-tag tracker-rag tracker-rag--{}">{}</strong>',
+        value,
+        Rag(value).label if value in Rag.values else value,
+    )
+
+
+def shorten(text: str, length: int = 80) -> str:
+    return text if len(text) <= length else text[: length - 1] + "…"
+
+
+# Plans and their parts -------------------------------------------------------------------------
+
+
+class ThemeInline(admin.TabularInline):
+    model = Theme
+    fields = ["order", "name", "lead"]
+    autocomplete_fields = ["lead"]
+    extra = 0
+    show_change_link = True
+
+
+class PeriodInline(admin.TabularInline):
+    model = Period
+    fields = ["order", "name", "code", "starts_on", "ends_on"]
+    extra = 0
+    show_change_link = True
+
+
+class PlanRoleInline(admin.TabularInline):
+    model = PlanRole
+    fields = ["user", "role"]
+    autocomplete_fields = ["user"]
+    extra = 0
+
+
+@admin.register(Plan)
+class PlanAdmin(PlanWorkbookImportMixin, admin.ModelAdmin):
+    list_display = [
+        "title",
+        "authority",
+        "status",
+        "rag_rule",
+        "starts_on",
+        "ends_on",
+        "action_count",
+    ]
+    list_filter = ["status", "rag_rule", "authority"]
+    search_fields = ["title", "authority", "slug"]
+    prepopulated_fields = {"slug": ["title"]}
+    autocomplete_fields = ["inspections"]
+    list_per_page = 50
+    inlines = [ThemeInline, PeriodInline, PlanRoleInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(_actions=Count("actions"))
+
+    @admin.display(description="Actions", ordering="_actions")
+    def action_count(self, obj):
+        return obj._actions
+
+
+@admin.register(PlanRole)
+class PlanRoleAdmin(admin.ModelAdmin):
+    list_display = ["user", "role", "plan"]
+    list_select_related = ["user", "plan"]
+    list_filter = ["role", "plan"]
+    search_fields = ["user__username", "user__first_name", "user__last_name", "plan__title"]
+    ordering = ["plan", "role", "user__username"]
+    autocomplete_fields = ["user", "plan"]
+    list_per_page = 100
+
+
+@admin.register(Lead)
+class LeadAdmin(admin.ModelAdmin):
+    list_display = ["name", "organisation", "email", "actions_led", "users_linked"]
+    search_fields = ["name", "organisation", "email"]
+    list_filter = ["organisation"]
+    ordering = ["name"]
+    autocomplete_fields = ["users"]
+    list_per_page = 100
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                _actions=Count("actions", distinct=True), _users=Count("users", distinct=True)
+            )
+        )
+
+    @admin.display(description="Actions led", ordering="_actions")
+    def actions_led(self, obj):
+        return obj._actions
+
+    @admin.display(description="Users", ordering="_users")
+    def users_linked(self, obj):
+        return obj._users
+
+
+@admin.register(Theme)
+class ThemeAdmin(admin.ModelAdmin):
+    list_display = ["name", "plan", "lead", "order"]
+    list_select_related = ["plan", "lead"]
+    list_filter = ["plan"]
+    search_fields = ["name", "plan__title"]
+    ordering = ["plan", "order", "name"]
+    autocomplete_fields = ["plan", "lead"]
+    list_per_page = 100
+
+
+@admin.register(Period)
+class PeriodAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "plan", "starts_on", "ends_on", "order"]
+    list_select_related = ["plan"]
+    list_filter = ["plan"]
+    search_fields = ["name", "code", "plan__title"]
+    ordering = ["plan", "order", "starts_on"]
+    autocomplete_fields = ["plan"]
+    list_per_page = 100
+
+
+class ObjectiveActionInline(admin.TabularInline):
+    """Progress fields are read-only here: they change only on the action's own page."""
+
+    model = Action
+    fields = ["reference", "text", "lead", "status", "progress", "due_on"]
+    readonly_fields = ["status", "progress", "due_on"]
+    autocomplete_fields = ["lead"]
+    formfield_overrides = SHORT_TEXT
+    extra = 0
+    show_change_link = True
+
+    @admin.display(description="Progress RAG")
+    def progress(self, obj):
+        return rag_tag(obj.progress_rag)
+
+
+@admin.register(Objective)
+class ObjectiveAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "plan", "theme", "order", "action_count"]
+    list_select_related = ["plan", "theme"]
+    list_filter = ["plan"]
+    search_fields = ["title"]
+    ordering = ["plan", "order", "pk"]
+    autocomplete_fields = ["plan", "theme"]
+    list_per_page = 50
+    inlines = [ObjectiveActionInline]
+
+    class Media:
+        css = ADMIN_MEDIA_CSS
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(_actions=Count("actions"))
+
+    @admin.display(description="Actions", ordering="_actions")
+    def action_count(self, obj):
+        return obj._actions
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not Action:
+            return super().save_formset(request, form, formset, change)
+        for action in formset.save(commit=False):
+            action.plan_id = action.plan_id or form.instance.plan_id
+            action.save()
+        for action in formset.deleted_objects:
+            action.delete()
+        formset.save_m2m()
+
+
+# Actions ---------------------------------------------------------------------------------------
+
+
+class ActionAdminForm(forms.ModelForm):
+    """Routes progress changes through record_progress and refuses edits made from a stale page."""
+
+    expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    due_reason = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2, "cols": 50}),
+        help_text="Required when you revise a due date.",
+    )
+
+    class Meta:
+        model = Action
+        # All but `version`, which only the service and save_edit move.
+        fields = [
+            "plan",
+            "reference",
+            "number",
+            "text",
+            "is_key_action",
+            "order",
+            "theme",
+            "period",
+            "objective",
+            "recommendations",
+            "lead",
+            "co_leads",
+            "delegates",
+            "status",
+            "progress_rag",
+            "commentary",
+            "due_on",
+            "due_text",
+            "due_needs_review",
+            "completed_on",
+            "expected_impact",
+            "impact_evidence",
+            "impact_rag",
+            "improvement_measure",
+            "scope_clear",
+            "resources_known",
+            "resources_allocated",
+            "has_project_plan",
+            "timescale_realistic",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["expected_version"].initial = self.instance.version
+
+    def progress_changes(self) -> dict:
+        changes = {f: self.cleaned_data[f] for f in PROGRESS_FIELDS if f in self.changed_data}
+        if "due_on" in changes:
+            changes["due_reason"] = self.cleaned_data.get("due_reason", "")
+        return changes
+
+    def other_changes(self) -> list[str]:
+        ignored = (*PROGRESS_FIELDS, "expected_version", "due_reason")
+        return [name for name in self.changed_data if name not in ignored]
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk is not None and not self.errors:
+            self._rehearse()
+        return cleaned
+
+    def _rehearse(self) -> None:
+        # A dry run of the service, rolled back, so its refusals show as form errors here rather
+        # than as a crash in save_model, and the rules live only in the service.
+        try:
+            with transaction.atomic():
+                record_progress(
+                    action=Action.objects.get(pk=self.instance.pk),
+                    by=None,
+                    expected_version=self.cleaned_data["expected_version"],
+                    **self.progress_changes(),
+                )
+                raise _Rehearsal
+        except _Rehearsal:
+            pass
+        except StaleEdit as stale:
+            raise ValidationError(
+                STALE_ADMIN_EDIT, code="stale", params=describe_stale(stale)
+            ) from stale
+        except ValidationError as refused:
+            errors = refused.message_dict if hasattr(refused, "error_dict") else {}
+            for field, messages in (errors or {None: refused.messages}).items():
+                self.add_error(field if field in self.fields else None, messages)
+
+    @transaction.atomic
+    def save_edit(self, *, by) -> Action:
+        """Save a change to an existing action: progress through the service, the rest plainly."""
+        action = self.instance
+        expected = self.cleaned_data["expected_version"]
+        current = Action.objects.select_for_update().get(pk=action.pk)
+        changes = self.progress_changes()
+        if changes:
+            record_progress(action=current, by=by, expected_version=expected, **changes)
+        elif current.version != expected:
+            raise StaleEdit(action=current, since_version=expected)
+        else:
+            current.version += 1
+        owned = [f for f in changes if f != "due_reason"] + ["completed_on", "version"]
+        if "due_on" in changes:
+            owned.append("due_needs_review")
+        for name in owned:
+            setattr(action, name, getattr(current, name))
+        if self.other_changes():
+            action._history_user = by
+            action.save()
+        return action
+
+
+class _Rehearsal(Exception):
+    """Raised to roll back the dry run of record_progress."""
+
+
+def describe_stale(stale: StaleEdit) -> dict:
+    """Who changed the action since the editor's version, and which fields, from its history."""
+    history = stale.action.history
+    then = history.filter(version=stale.since_version).first()
+    now = history.first()
+    if then is None or now is None:
+        return {"who": "someone", "fields": "it"}
+    names = [Action._meta.get_field(c.field).verbose_name for c in now.diff_against(then).changes]
+    return {
+        "who": now.history_user or "someone",
+        "fields": ", ".join(str(n) for n in names if n != "version") or "it",
+    }
+
+
+class MilestoneInline(admin.TabularInline):
+    model = Milestone
+    fields = ["text", "due_on", "done_on"]
+    extra = 0
+
+
+class EvidenceInline(admin.TabularInline):
+    formfield_overrides = HTTPS_LINKS
+    model = Evidence
+    fields = ["description", "file", "link", "uploaded_by", "uploaded_at"]
+    readonly_fields = ["uploaded_by", "uploaded_at"]
+    extra = 0
+
+
+class ProgressUpdateInline(admin.TabularInline):
+    """The action's history of updates, read-only: updates are never edited or deleted."""
+
+    model = ProgressUpdate
+    fields = ["at", "by", "progress", "impact", "status_after", "due_on_after", "commentary"]
+    readonly_fields = fields
+    ordering = ["-at", "-pk"]
+    extra = 0
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("by")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="Progress RAG")
+    def progress(self, obj):
+        return rag_tag(obj.progress_rag_after)
+
+    @admin.display(description="Impact RAG")
+    def impact(self, obj):
+        return rag_tag(obj.impact_rag_after)
+
+
+@admin.register(Action)
+class ActionAdmin(PlanScopedImportExportMixin, SimpleHistoryAdmin):
+    resource_classes = [ActionResource]
+    form = ActionAdminForm
+    list_display = [
+        "reference",
+        "short_text",
+        "plan",
+        "period",
+        "lead",
+        "status",
+        "progress",
+        "impact",
+        "due_on",
+        "is_key_action",
+    ]
+    list_display_links = ["reference", "short_text"]
+    list_select_related = ["plan", "period", "lead"]
+    list_filter = [
+        "plan",
+        "status",
+        "progress_rag",
+        "impact_rag",
+        "is_key_action",
+        "due_needs_review",
+    ]
+    search_fields = ["reference", "number", "text", "lead__name"]
+    ordering = ["plan", "order", "pk"]
+    date_hierarchy = "due_on"
+    autocomplete_fields = [
+        "plan",
+        "theme",
+        "period",
+        "objective",
+        "lead",
+        "co_leads",
+        "recommendations",
+        "delegates",
+    ]
+    readonly_fields = ["first_due_on", "updated_at"]
+    list_per_page = 50
+    inlines = [MilestoneInline, EvidenceInline, ProgressUpdateInline]
+    fieldsets = [
+        (None, {"fields": ["plan", "reference", "number", "text", "is_key_action", "order"]}),
+        ("Where it sits", {"fields": ["theme", "period", "objective", "recommendations"]}),
+        ("Who", {"fields": ["lead", "co_leads", "delegates"]}),
+        (
+            "Progress",
+            {
+                "description": "A change here writes a progress update in your name.",
+                "fields": [
+                    "status",
+                    "progress_rag",
+                    "commentary",
+                    "due_on",
+                    "due_reason",
+                    "due_text",
+                    "due_needs_review",
+                    "first_due_on",
+                    "completed_on",
+                    "expected_version",
+                ],
+            },
+        ),
+        (
+            "Impact",
+            {
+                "fields": [
+                    "expected_impact",
+                    "impact_evidence",
+                    "impact_rag",
+                    "improvement_measure",
+                ]
+            },
+        ),
+        (
+            "Rating by criteria",
+            {
+                "classes": ["collapse"],
+                "fields": [
+                    "scope_clear",
+                    "resources_known",
+                    "resources_allocated",
+                    "has_project_plan",
+                    "timescale_realistic",
+                ],
+            },
+        ),
+        (None, {"fields": ["updated_at"]}),
+    ]
+
+    class Media:
+        css = ADMIN_MEDIA_CSS
+
+    @admin.display(description="Action")
+    def short_text(self, obj):
+        return shorten(obj.text)
+
+    @admin.display(description="Progress RAG", ordering="progress_rag")
+    def progress(self, obj):
+        return rag_tag(obj.progress_rag)
+
+    @admin.display(description="Impact RAG", ordering="impact_rag")
+    def impact(self, obj):
+        return rag_tag(obj.impact_rag)
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            form.save_edit(by=request.user)
+        else:
+            super().save_model(request, obj, form, change)
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is Evidence:
+            for evidence in formset.save(commit=False):
+                evidence.uploaded_by = evidence.uploaded_by or request.user
+                evidence.save()
+            for evidence in formset.deleted_objects:
+                evidence.delete()
+            return
+        super().save_formset(request, form, formset, change)
+
+
+@admin.register(ProgressUpdate)
+class ProgressUpdateAdmin(admin.ModelAdmin):
+    """View only: progress updates are the audit trail and are never edited or deleted."""
+
+    list_display = ["action", "at", "by", "progress", "impact", "status_after", "due_on_after"]
+    list_select_related = ["action", "by"]
+    list_filter = ["progress_rag_after", "impact_rag_after", "status_after"]
+    search_fields = ["action__reference", "commentary", "by__username"]
+    ordering = ["-at", "-pk"]
+    date_hierarchy = "at"
+    list_per_page = 100
+
+    class Media:
+        css = ADMIN_MEDIA_CSS
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="Progress RAG", ordering="progress_rag_after")
+    def progress(self, obj):
+        return format_html(
+            "{} → {}", rag_tag(obj.progress_rag_before), rag_tag(obj.progress_rag_after)
+        )
+
+    @admin.display(description="Impact RAG", ordering="impact_rag_after")
+    def impact(self, obj):
+        return format_html("{} → {}", rag_tag(obj.impact_rag_before), rag_tag(obj.impact_rag_after))
+
+
+@admin.register(Milestone)
+class MilestoneAdmin(admin.ModelAdmin):
+    list_display = ["text", "action", "due_on", "done_on"]
+    list_select_related = ["action"]
+    search_fields = ["text", "action__reference"]
+    ordering = ["action", "due_on", "pk"]
+    autocomplete_fields = ["action"]
+    list_per_page = 100
+
+
+@admin.register(Evidence)
+class EvidenceAdmin(admin.ModelAdmin):
+    formfield_overrides = HTTPS_LINKS
+    list_display = ["__str__", "action", "uploaded_by", "uploaded_at"]
+    list_select_related = ["action", "uploaded_by"]
+    search_fields = ["description", "link", "action__reference"]
+    ordering = ["-uploaded_at"]
+    autocomplete_fields = ["action"]
+    raw_id_fields = ["update"]
+    readonly_fields = ["uploaded_by", "uploaded_at"]
+    list_per_page = 100
+
+    def save_model(self, request, obj, form, change):
+        obj.uploaded_by = obj.uploaded_by or request.user
+        super().save_model(request, obj, form, change)
+
+
+# Measures and risks ----------------------------------------------------------------------------
+
+
+class MeasureValueInline(admin.TabularInline):
+    model = MeasureValue
+    fields = ["period_ending", "label", "value", "note"]
+    extra = 0
+
+
+@admin.register(Measure)
+class MeasureAdmin(PlanScopedImportExportMixin, SimpleHistoryAdmin):
+    resource_classes = [MeasureResource]
+    list_display = ["name", "plan", "unit", "direction", "target", "value_count"]
+    list_select_related = ["plan"]
+    list_filter = ["plan", "direction"]
+    search_fields = ["name"]
+    ordering = ["plan", "order", "name"]
+    autocomplete_fields = ["plan", "themes", "recommendations"]
+    list_per_page = 50
+    inlines = [MeasureValueInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(_values=Count("values"))
+
+    @admin.display(description="Values", ordering="_values")
+    def value_count(self, obj):
+        return obj._values
+
+
+@admin.register(MeasureValue)
+class MeasureValueAdmin(PlanScopedImportExportMixin, SimpleHistoryAdmin):
+    resource_classes = [MeasureValueResource]
+    list_display = ["measure", "period_ending", "label", "value", "note"]
+    list_select_related = ["measure"]
+    list_filter = ["measure__plan"]
+    search_fields = ["measure__name", "label"]
+    ordering = ["measure", "period_ending"]
+    date_hierarchy = "period_ending"
+    autocomplete_fields = ["measure"]
+    list_per_page = 100
+
+
+class RiskAdminForm(forms.ModelForm):
+    class Meta:
+        model = Risk
+        fields = [
+            "plan",
+            "reference",
+            "description",
+            "owner",
+            "status",
+            "order",
+            "raised_on",
+            "reviewed_on",
+            "review_text",
+            "likelihood",
+            "impact",
+            "existing_controls",
+            "additional_controls",
+            "residual_likelihood",
+            "residual_impact",
+            "target_score",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("likelihood", "impact", "residual_likelihood", "residual_impact"):
+            self.fields[name].error_messages.update(
+                min_value=SCORE_OUT_OF_RANGE, max_value=SCORE_OUT_OF_RANGE
+            )
+            self.fields[name].validators += [_between(1, 5, SCORE_OUT_OF_RANGE)]
+        self.fields["target_score"].validators += [_between(1, 25, TARGET_SCORE_OUT_OF_RANGE)]
+
+
+def _between(low: int, high: int, message: str):
+    def validate(value):
+        if value is not None and not low <= value <= high:
+            raise ValidationError(message, code="out_of_range")
+
+    return validate
+
+
+@admin.register(Risk)
+class RiskAdmin(PlanScopedImportExportMixin, SimpleHistoryAdmin):
+    resource_classes = [RiskResource]
+    form = RiskAdminForm
+    list_display = [
+        "reference",
+        "short_description",
+        "plan",
+        "owner",
+        "likelihood",
+        "impact",
+        "score",
+        "residual_score",
+        "status",
+    ]
+    list_display_links = ["reference", "short_description"]
+    list_select_related = ["plan", "owner"]
+    list_filter = ["plan", "status"]
+    search_fields = ["reference", "description", "owner__name"]
+    ordering = ["plan", "order", "reference"]
+    autocomplete_fields = ["plan", "owner"]
+    readonly_fields = ["score", "residual_score"]
+    list_per_page = 50
+    fieldsets = [
+        (None, {"fields": ["plan", "reference", "description", "owner", "status", "order"]}),
+        ("Review", {"fields": ["raised_on", "reviewed_on", "review_text"]}),
+        ("Before controls", {"fields": ["likelihood", "impact", "score", "existing_controls"]}),
+        (
+            "After controls",
+            {
+                "fields": [
+                    "additional_controls",
+                    "residual_likelihood",
+                    "residual_impact",
+                    "residual_score",
+                    "target_score",
+                ]
+            },
+        ),
+    ]
+
+    @admin.display(description="Risk")
+    def short_description(self, obj):
+        return shorten(obj.description)
+
+
+# inspections/ knows no other app, so recommendations gain their plan-scoped import here.
+admin.site.unregister(Recommendation)
+
+
+@admin.register(Recommendation)
+class RecommendationAdmin(PlanScopedImportExportMixin, InspectionRecommendationAdmin):
+    resource_classes = [RecommendationResource]

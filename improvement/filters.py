@@ -1,0 +1,91 @@
+import datetime
+
+import django_filters
+from django import forms
+from django.db.models import Q
+
+from improvement.forms import DATE_FORMATS, GovukForm
+from improvement.models import Lead, Period, Rag, Status, Theme
+from inspections.models import Recommendation
+
+
+class ActionFilterForm(GovukForm):
+    pass
+
+
+class ActionFilter(django_filters.FilterSet):
+    """The plan page's one filter: every choice list is limited to the plan being read."""
+
+    q = django_filters.CharFilter(
+        label="Search", method="search", help_text="Words in the action, its reference or lead."
+    )
+    theme = django_filters.ModelChoiceFilter(
+        queryset=Theme.objects.none(), empty_label="All themes"
+    )
+    period = django_filters.ModelChoiceFilter(
+        queryset=Period.objects.none(), empty_label="All periods"
+    )
+    lead = django_filters.ModelChoiceFilter(queryset=Lead.objects.none(), empty_label="All leads")
+    progress_rag = django_filters.ChoiceFilter(
+        label="Progress RAG", choices=Rag.choices, empty_label="Any RAG"
+    )
+    status = django_filters.ChoiceFilter(choices=Status.choices, empty_label="Any status")
+    recommendation = django_filters.ModelChoiceFilter(
+        field_name="recommendations",
+        queryset=Recommendation.objects.none(),
+        empty_label="All recommendations",
+    )
+    overdue = django_filters.BooleanFilter(
+        label="Overdue only", method="only_overdue", widget=forms.CheckboxInput
+    )
+    key_action = django_filters.BooleanFilter(
+        label="Key actions only", method="only_key_actions", widget=forms.CheckboxInput
+    )
+    due_after = django_filters.DateFilter(
+        label="Due on or after",
+        field_name="due_on",
+        lookup_expr="gte",
+        input_formats=DATE_FORMATS,
+        help_text="For example, 01/01/2017.",
+    )
+    due_before = django_filters.DateFilter(
+        label="Due on or before",
+        field_name="due_on",
+        lookup_expr="lte",
+        input_formats=DATE_FORMATS,
+        help_text="For example, 31/03/2017.",
+    )
+
+    class Meta:
+        form = ActionFilterForm
+        fields = []
+
+    def __init__(self, data=None, queryset=None, *, plan, today: datetime.date, **kwargs):
+        self.today = today
+        super().__init__(data, queryset, **kwargs)
+        self.filters["theme"].queryset = plan.themes.all()
+        self.filters["period"].queryset = plan.periods.all()
+        self.filters["lead"].queryset = Lead.objects.filter(
+            pk__in=plan.actions.values("lead")
+        ).order_by("name")
+        self.filters["recommendation"].queryset = plan.recommendations().order_by(
+            "inspection", "order", "reference"
+        )
+
+    def search(self, queryset, name, value):
+        words = value.split()
+        for word in words:
+            queryset = queryset.filter(
+                Q(text__icontains=word)
+                | Q(reference__iexact=word)
+                | Q(lead__name__icontains=word)
+                | Q(commentary__icontains=word)
+                | Q(expected_impact__icontains=word)
+            )
+        return queryset
+
+    def only_overdue(self, queryset, name, value):
+        return queryset.overdue(on=self.today) if value else queryset
+
+    def only_key_actions(self, queryset, name, value):
+        return queryset.filter(is_key_action=True) if value else queryset

@@ -1,0 +1,274 @@
+"""The admin's plan workbook import: upload → (map unknown headers) → preview → confirm.
+
+Hooked onto the Plan admin by PlanWorkbookImportMixin.get_urls. Each step posts the stored
+upload's token back, so the file is read once from the browser and never trusted from a hidden
+field; every step runs the same import_workbook the command uses, as a dry run until confirm.
+"""
+
+import json
+import uuid
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from import_export.admin import ImportExportMixin
+from import_export.forms import ConfirmImportForm, ImportForm
+
+from improvement.importing import headers as h
+from improvement.importing.workbook import (
+    TOO_LARGE,
+    WorkbookRefused,
+    import_workbook,
+    read_sheets,
+)
+from improvement.models import Plan
+
+UPLOAD_EXPIRED = "The uploaded file is no longer available: upload it again."
+IMPORTED = "Imported {file}: {new} new, {updated} updated, {unchanged} unchanged."
+TMP_DIR = "imports/tmp"
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(
+        label="Plan workbook",
+        help_text=".xlsx with sheets for recommendations, actions, risks and measures, or a CSV.",
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > settings.IMPORT_MAX_BYTES:
+            raise forms.ValidationError(
+                TOO_LARGE.format(size=upload.size, limit=settings.IMPORT_MAX_BYTES)
+            )
+        return upload
+
+
+def _token_path(token: str) -> str:
+    return f"{TMP_DIR}/{uuid.UUID(token)}.upload"
+
+
+class StepForm(forms.Form):
+    token = forms.CharField(widget=forms.HiddenInput)
+    filename = forms.CharField(widget=forms.HiddenInput)
+    mapping = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def clean_token(self):
+        token = self.cleaned_data["token"]
+        try:
+            name = _token_path(token)
+        except ValueError:
+            raise forms.ValidationError(UPLOAD_EXPIRED) from None
+        if not default_storage.exists(name):
+            raise forms.ValidationError(UPLOAD_EXPIRED)
+        return token
+
+    def clean_mapping(self):
+        try:
+            mapping = json.loads(self.cleaned_data["mapping"] or "{}")
+        except json.JSONDecodeError:
+            mapping = {}
+        return {str(k): str(v) for k, v in mapping.items()} if isinstance(mapping, dict) else {}
+
+    def data_bytes(self) -> bytes:
+        with default_storage.open(_token_path(self.cleaned_data["token"]), "rb") as stored:
+            return stored.read()
+
+
+def unknown_headers(sheets) -> list[tuple[str, str, str]]:
+    """(sheet, header, kind) for each header no alias or saved mapping explains."""
+    return [
+        (sheet.name, header, sheet.kind)
+        for sheet in sheets
+        if sheet.kind
+        for header in sheet.unknown_headers
+    ]
+
+
+class MappingForm(StepForm):
+    """One choice per unknown header: one of the sheet kind's columns, or ignore."""
+
+    def __init__(self, *args, unknown=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.unknown = list(unknown)
+        for n, (sheet, header, kind) in enumerate(self.unknown):
+            choices = [(h.IGNORE, "Ignore this column")] + [(f, f) for f in h.fields_of(kind)]
+            self.fields[f"map_{n}"] = forms.ChoiceField(
+                label=f"{header} (sheet {sheet})",
+                choices=choices,
+                initial=h.IGNORE,
+            )
+
+    def chosen(self) -> dict[str, str]:
+        return {
+            header: self.cleaned_data[f"map_{n}"] for n, (_, header, _) in enumerate(self.unknown)
+        }
+
+
+class PlanWorkbookImportMixin:
+    """Adds "Import workbook" to the Plan admin."""
+
+    def get_urls(self):
+        urls = [
+            path(
+                "<int:plan_id>/import-workbook/",
+                self.admin_site.admin_view(self.import_workbook_view),
+                name="improvement_plan_import_workbook",
+            ),
+        ]
+        return urls + super().get_urls()
+
+    def import_workbook_view(self, request, plan_id):
+        plan = get_object_or_404(Plan, pk=plan_id)
+        if not self.has_change_permission(request, plan):
+            raise PermissionDenied
+        step = request.POST.get("step", "upload") if request.method == "POST" else "upload"
+        if step == "upload":
+            return self._upload(request, plan)
+        form_class = MappingForm if step == "map" else StepForm
+        form = form_class(request.POST)
+        if not form.is_valid() and "token" in form.errors:
+            messages.error(request, UPLOAD_EXPIRED)
+            return HttpResponseRedirect(request.path)
+        if step == "map":
+            form = MappingForm(request.POST, unknown=self._unknown(form, plan))
+            if not form.is_valid():
+                return self._render_mapping(request, plan, form)
+            mapping = {**form.cleaned_data["mapping"], **form.chosen()}
+            return self._preview(request, plan, form, mapping)
+        if step == "confirm":
+            return self._confirm(request, plan, form)
+        return HttpResponseRedirect(request.path)
+
+    def _upload(self, request, plan):
+        form = UploadForm(request.POST or None, request.FILES or None)
+        if not form.is_valid():
+            return self._render(request, plan, "upload.html", {"form": form, "step": "upload"})
+        upload = form.cleaned_data["file"]
+        token = str(uuid.uuid4())
+        default_storage.save(_token_path(token), ContentFile(upload.read()))
+        step = StepForm({"token": token, "filename": upload.name, "mapping": "{}"})
+        step.is_valid()
+        try:
+            sheets = read_sheets(
+                step.data_bytes(), filename=upload.name, mapping=plan.import_mapping or {}
+            )
+        except WorkbookRefused:
+            sheets = []  # the preview shows the file's error
+        unknown = unknown_headers(sheets)
+        if unknown:
+            mapping_form = MappingForm(
+                initial={"token": token, "filename": upload.name, "mapping": "{}"},
+                unknown=unknown,
+            )
+            return self._render_mapping(request, plan, mapping_form)
+        return self._preview(request, plan, step, {})
+
+    def _unknown(self, form, plan):
+        mapping = {**(plan.import_mapping or {}), **form.cleaned_data.get("mapping", {})}
+        try:
+            sheets = read_sheets(
+                form.data_bytes(), filename=form.cleaned_data["filename"], mapping=mapping
+            )
+        except WorkbookRefused:
+            return []
+        return unknown_headers(sheets)
+
+    def _preview(self, request, plan, form, mapping):
+        summary = import_workbook(
+            plan=plan,
+            data=form.data_bytes(),
+            filename=form.cleaned_data["filename"],
+            user=request.user,
+            dry_run=True,
+            mapping=mapping,
+        )
+        confirm = StepForm(
+            initial={
+                "token": form.cleaned_data["token"],
+                "filename": form.cleaned_data["filename"],
+                "mapping": json.dumps(mapping),
+            }
+        )
+        context = {"summary": summary, "form": confirm, "mapping": mapping, "step": "preview"}
+        return self._render(request, plan, "preview.html", context)
+
+    def _confirm(self, request, plan, form):
+        mapping = form.cleaned_data["mapping"]
+        summary = import_workbook(
+            plan=plan,
+            data=form.data_bytes(),
+            filename=form.cleaned_data["filename"],
+            user=request.user,
+            dry_run=False,
+            mapping=mapping,
+        )
+        if not summary.ok:
+            return self._render(
+                request, plan, "preview.html", {"summary": summary, "form": form, "step": "preview"}
+            )
+        if mapping:
+            plan.import_mapping = {**(plan.import_mapping or {}), **mapping}
+            plan.save(update_fields=["import_mapping"])
+        default_storage.delete(_token_path(form.cleaned_data["token"]))
+        messages.success(
+            request,
+            IMPORTED.format(
+                file=form.cleaned_data["filename"],
+                new=sum(s.new for s in summary.sheets),
+                updated=sum(s.updated for s in summary.sheets),
+                unchanged=sum(s.unchanged for s in summary.sheets),
+            ),
+        )
+        return HttpResponseRedirect(
+            reverse(f"{self.admin_site.name}:improvement_plan_change", args=[plan.pk])
+        )
+
+    def _render_mapping(self, request, plan, form):
+        return self._render(request, plan, "mapping.html", {"form": form, "step": "map"})
+
+    def _render(self, request, plan, template, context):
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "original": plan,
+            "plan": plan,
+            "title": f"Import a workbook into {plan}",
+            **context,
+        }
+        return TemplateResponse(request, f"admin/improvement/plan/import_{template}", context)
+
+
+class PlanImportForm(ImportForm):
+    plan = forms.ModelChoiceField(Plan.objects.all(), help_text="The plan these rows belong to.")
+
+
+class PlanConfirmImportForm(ConfirmImportForm):
+    plan = forms.ModelChoiceField(Plan.objects.all(), widget=forms.HiddenInput)
+
+
+class PlanScopedImportExportMixin(ImportExportMixin):
+    """django-import-export's admin import for one model, with the plan chosen on the form."""
+
+    import_form_class = PlanImportForm
+    confirm_form_class = PlanConfirmImportForm
+
+    def get_confirm_form_initial(self, request, import_form):
+        initial = super().get_confirm_form_initial(request, import_form)
+        if import_form is not None:
+            initial["plan"] = import_form.cleaned_data["plan"].pk
+        return initial
+
+    def get_import_resource_kwargs(self, request, **kwargs):
+        form = kwargs.get("form")
+        plan = form.cleaned_data.get("plan") if form is not None and form.is_valid() else None
+        return {"plan": plan, "user": request.user}
+
+    def get_export_resource_kwargs(self, request, **kwargs):
+        return {"plan": None}

@@ -1,0 +1,944 @@
+"""django-import-export resources for a plan's recommendations, actions, risks and measures.
+
+Every resource works inside one plan and finds existing rows by their natural reference
+(recommendation by inspection and reference, action and risk by reference, measure by name,
+measure value by measure and period), so importing the same sheet twice changes nothing.
+Column names are the ones the Wirral sheets use; headers.py maps other spellings onto them.
+"""
+
+import copy
+import datetime
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from import_export import fields, resources, widgets
+from import_export.instance_loaders import BaseInstanceLoader
+
+from improvement.importing.cells import (
+    CellError,
+    action_reference,
+    escape_formula,
+    parse_due,
+    parse_flag,
+    parse_progress,
+    parse_score,
+    parse_uk_date,
+    period_bounds,
+    period_code,
+    split_leads,
+    split_references,
+    text_of,
+)
+from improvement.models import (
+    Action,
+    Lead,
+    Measure,
+    MeasureValue,
+    Objective,
+    Period,
+    Plan,
+    Rag,
+    Risk,
+    Status,
+    Theme,
+    normalise_name,
+)
+from improvement.services import record_progress
+from inspections.models import Body, Inspection, Recommendation
+
+REQUIRED_VALUE = "This column needs a value."
+NO_REFERENCE = "This action has no number or reference, so it cannot be found again next time."
+UNKNOWN_RECOMMENDATION = 'No recommendation "{ref}" in this plan.'
+AMBIGUOUS_RECOMMENDATION = 'Recommendation "{ref}" is in more than one of this plan\'s inspections.'
+UNKNOWN_MEASURE = 'No measure "{name}" in this plan.'
+NO_INSPECTION = (
+    "Name the inspection in an inspection column: this plan has {count} inspections linked."
+)
+NOT_A_CHOICE = '"{text}" is not one of: {choices}.'
+NOT_A_NUMBER = '"{text}" is not a number.'
+DUE_NEEDS_REVIEW = 'Due date "{text}" is not a real date: kept as written, flagged for review.'
+TOTAL_DISAGREES = "Total {total} is not likelihood × impact ({score}); the score is computed."
+NEW_LEAD = 'New lead "{name}" will be created.'
+IMPORT_COMMENTARY = "Updated from a spreadsheet import."
+IMPORT_DUE_REASON = "Due date changed in an imported spreadsheet."
+
+
+class LeadBook:
+    """Leads by their name key, shared by every sheet of one import so a new lead is made once."""
+
+    def __init__(self):
+        self._by_key = {lead.name_key: lead for lead in Lead.objects.all()}
+        self.new_names: list[str] = []
+        self._announced: set[int] = set()
+
+    def get(self, name: str) -> Lead:
+        key = normalise_name(name)
+        lead = self._by_key.get(key)
+        if lead is None:
+            lead = Lead.objects.create(name=name)
+            self._by_key[key] = lead
+            self.new_names.append(name)
+        return lead
+
+    def first_mention_of_new(self, name: str) -> bool:
+        """True once for each lead this import creates, so the preview names it once."""
+        lead = self._by_key.get(normalise_name(name))
+        if lead is None or lead.name not in self.new_names or lead.pk in self._announced:
+            return False
+        self._announced.add(lead.pk)
+        return True
+
+
+# Widgets: one cell to one value, raising ValueError with a message fit to show beside the cell.
+
+
+class TextWidget(widgets.Widget):
+    def __init__(self, *, required=False, blank_is_none=False):
+        super().__init__()
+        self.required = required
+        self.blank_is_none = blank_is_none
+
+    def clean(self, value, row=None, **kwargs):
+        text = text_of(value)
+        if not text and self.required:
+            raise ValueError(REQUIRED_VALUE)
+        if not text and self.blank_is_none:
+            return None
+        return text
+
+    def render(self, value, obj=None, **kwargs):
+        return "" if value is None else str(value)
+
+
+class CellWidget(widgets.Widget):
+    """Wraps one of cells.py's readers; its CellError becomes the row's error."""
+
+    def __init__(self, reader, render=str, **reader_kwargs):
+        super().__init__()
+        self.reader = reader
+        self.reader_kwargs = reader_kwargs
+        self.renderer = render
+
+    def clean(self, value, row=None, **kwargs):
+        try:
+            return self.reader(value, **self.reader_kwargs)
+        except CellError as error:
+            raise ValueError(str(error)) from None
+
+    def render(self, value, obj=None, **kwargs):
+        return "" if value is None else self.renderer(value)
+
+
+class ChoiceWidget(widgets.Widget):
+    """A choice by its value or its label in any case; also extra words councils use."""
+
+    def __init__(self, choices, *, extra=None, blank=None):
+        super().__init__()
+        self.choices = choices
+        self.blank = blank
+        self.words = {}
+        for value, label in choices.choices:
+            self.words[value.casefold()] = value
+            self.words[str(label).casefold()] = value
+            self.words[value.replace("_", " ").casefold()] = value
+        self.words.update(extra or {})
+
+    def clean(self, value, row=None, **kwargs):
+        text = text_of(value)
+        if not text:
+            if self.blank is None:
+                raise ValueError(REQUIRED_VALUE)
+            return self.blank
+        try:
+            return self.words[" ".join(text.split()).casefold()]
+        except KeyError:
+            labels = ", ".join(str(label) for _, label in self.choices.choices)
+            raise ValueError(NOT_A_CHOICE.format(text=text, choices=labels)) from None
+
+    def render(self, value, obj=None, **kwargs):
+        return str(self.choices(value).label) if value else ""
+
+
+class DecimalWidget(widgets.Widget):
+    def clean(self, value, row=None, **kwargs):
+        text = text_of(value).replace(",", "").rstrip("%").strip()
+        if not text:
+            return None
+        try:
+            return Decimal(text).quantize(Decimal("0.01"))
+        except InvalidOperation:
+            raise ValueError(NOT_A_NUMBER.format(text=text_of(value))) from None
+
+    def render(self, value, obj=None, **kwargs):
+        if value is None:
+            return ""
+        return int(value) if value == value.to_integral_value() else float(value)
+
+
+class LeadWidget(widgets.Widget):
+    """The first lead named in the cell; the others are co-leads (see LeadListWidget)."""
+
+    def __init__(self, book_of):
+        super().__init__()
+        self.book_of = book_of
+
+    def clean(self, value, row=None, **kwargs):
+        names = split_leads(value)
+        return self.book_of().get(names[0]) if names else None
+
+    def render(self, value, obj=None, **kwargs):
+        return value.name if value else ""
+
+
+class LeadListWidget(widgets.ManyToManyWidget):
+    def __init__(self, book_of):
+        super().__init__(model=Lead, separator="\n", field="name")
+        self.book_of = book_of
+
+    def clean(self, value, row=None, **kwargs):
+        return [self.book_of().get(name) for name in split_leads(value)]
+
+
+class RecommendationListWidget(widgets.ManyToManyWidget):
+    """References such as "3, 8, 9" or "5,\\n15" to the plan's recommendations."""
+
+    def __init__(self, resource):
+        super().__init__(model=Recommendation, separator=", ", field="reference")
+        self.resource = resource
+
+    def clean(self, value, row=None, **kwargs):
+        found = []
+        lookup = self.resource.recommendation_lookup()
+        for ref in split_references(value):
+            matches = lookup.get(ref, [])
+            if not matches:
+                raise ValueError(UNKNOWN_RECOMMENDATION.format(ref=ref))
+            if len(matches) > 1:
+                raise ValueError(AMBIGUOUS_RECOMMENDATION.format(ref=ref))
+            found.append(matches[0])
+        return found
+
+    def render(self, value, obj=None, **kwargs):
+        return ", ".join(rec.reference for rec in value.all()) if value is not None else ""
+
+
+class InPlanWidget(widgets.Widget):
+    """A theme, period or objective of this plan by its name, created when new."""
+
+    def __init__(self, resource, kind):
+        super().__init__()
+        self.resource = resource
+        self.kind = kind
+
+    def clean(self, value, row=None, **kwargs):
+        name = text_of(value)
+        if not name:
+            return None
+        return self.resource.named(self.kind, name, row or {})
+
+    def render(self, value, obj=None, **kwargs):
+        if value is None:
+            return ""
+        return value.title if isinstance(value, Objective) else value.name
+
+
+class ThemeListWidget(widgets.ManyToManyWidget):
+    def __init__(self, resource):
+        super().__init__(model=Theme, separator="\n", field="name")
+        self.resource = resource
+
+    def clean(self, value, row=None, **kwargs):
+        names = [line.strip() for line in text_of(value).splitlines() if line.strip()]
+        return [self.resource.named("theme", name, {}) for name in dict.fromkeys(names)]
+
+
+class InspectionWidget(widgets.Widget):
+    def __init__(self, resource):
+        super().__init__()
+        self.resource = resource
+
+    def clean(self, value, row=None, **kwargs):
+        return self.resource.inspection(text_of(value))
+
+    def render(self, value, obj=None, **kwargs):
+        return value.title if value else ""
+
+
+class MeasureWidget(widgets.Widget):
+    def __init__(self, resource):
+        super().__init__()
+        self.resource = resource
+
+    def clean(self, value, row=None, **kwargs):
+        name = text_of(value)
+        if not name:
+            raise ValueError(REQUIRED_VALUE)
+        measure = self.resource.measures().get(name.casefold())
+        if measure is None:
+            raise ValueError(UNKNOWN_MEASURE.format(name=name))
+        return measure
+
+    def render(self, value, obj=None, **kwargs):
+        return value.name if value else ""
+
+
+# Fields that read one cell into several attributes.
+
+
+class DueField(fields.Field):
+    """By when: the date when it is one, and always the text as written."""
+
+    def save(self, instance, row, is_m2m=False, **kwargs):
+        due = parse_due(row[self.column_name])
+        instance.due_on, instance.due_text, instance.due_needs_review = (
+            due.on,
+            due.text,
+            due.needs_review,
+        )
+
+    def get_value(self, instance):
+        return (instance.due_on, instance.due_text, instance.due_needs_review)
+
+    def export(self, instance, **kwargs):
+        if instance.due_text:
+            return instance.due_text
+        return instance.due_on.strftime("%d/%m/%Y") if instance.due_on else ""
+
+
+class ProgressField(fields.Field):
+    """Progress RAG; "Complete" also completes the action."""
+
+    def save(self, instance, row, is_m2m=False, **kwargs):
+        try:
+            progress = parse_progress(row[self.column_name])
+        except CellError as error:
+            raise ValueError(str(error)) from None
+        instance.progress_rag = progress.rag
+        if progress.status:
+            instance.status = progress.status
+
+    def get_value(self, instance):
+        return (instance.progress_rag, instance.status)
+
+    def export(self, instance, **kwargs):
+        if instance.progress_rag == Rag.NOT_RATED:
+            return ""
+        return str(Rag(instance.progress_rag).label)
+
+
+class KeyedLoader(BaseInstanceLoader):
+    """Loads the plan's existing rows once, then finds each by the resource's natural key."""
+
+    def __init__(self, resource, dataset=None):
+        super().__init__(resource, dataset)
+        self.by_key = {resource.key_of(obj): obj for obj in resource.get_queryset()}
+
+    def get_instance(self, row):
+        return self.by_key.get(self.resource.row_key(row))
+
+
+class PlanResource(resources.ModelResource):
+    """A resource bound to one plan and one importing user; collects warnings as it goes."""
+
+    def __init__(
+        self, *, plan: Plan | None = None, user=None, leads: LeadBook | None = None, **kwargs
+    ):
+        super().__init__(**kwargs)
+        self.plan = plan
+        self.user = user
+        self._leads = leads
+        self._named = {}
+        self.warnings: list[tuple[int, str, str, str]] = []
+        self.row_number = 0
+        self.next_order = None
+        # The row's instance as loaded (None when new); many-to-many values cleaned once per row.
+        self.original = None
+        self._m2m = {}
+        self._created = []
+        self._new_links = []
+
+    class Meta:
+        skip_unchanged = True
+        report_skipped = True
+        # The library's diff renders every field of every row; skip_row below compares instead.
+        skip_diff = True
+        use_transactions = True
+        instance_loader_class = KeyedLoader
+
+    def export_field(self, field, instance, **kwargs):
+        # Every export path (plan workbook, admin export) hands out text a spreadsheet won't run.
+        return escape_formula(super().export_field(field, instance, **kwargs))
+
+    def leads(self) -> LeadBook:
+        if self._leads is None:
+            self._leads = LeadBook()
+        return self._leads
+
+    def warn(self, column: str, value, message: str) -> None:
+        self.warnings.append((self.row_number, column, text_of(value), message))
+
+    def before_import_row(self, row, **kwargs):
+        self.row_number = kwargs.get("row_number", 0)
+
+    def after_init_instance(self, instance, new, row, **kwargs):
+        self.original = None if new else copy.copy(instance)
+        self._m2m = {}
+
+    def init_instance(self, row=None):
+        return self._meta.model(plan=self.plan)
+
+    def m2m_fields(self, row):
+        return [
+            f
+            for f in self.get_import_fields()
+            if isinstance(f.widget, widgets.ManyToManyWidget) and f.column_name in row
+        ]
+
+    def skip_row(self, instance, original, row, import_validation_errors=None):
+        """Unchanged when every imported field, many-to-many included, equals what was loaded."""
+        original = self.original
+        if original is None or import_validation_errors:
+            return False
+        for field in self.get_import_fields():
+            if field in self.m2m_fields(row):
+                wanted = sorted(v.pk for v in self._m2m[field.column_name])
+                if wanted != sorted(v.pk for v in field.get_value(original).all()):
+                    return False
+            elif not isinstance(field.widget, widgets.ManyToManyWidget) and (
+                field.get_value(instance) != field.get_value(original)
+            ):
+                return False
+        return True
+
+    def do_instance_save(self, instance, is_create):
+        if is_create:
+            # New rows are inserted together after the sheet (after_import), with their links
+            # and history: one statement each instead of one per row.
+            self._created.append(instance)
+        else:
+            instance.save()
+
+    def save_m2m(self, instance, row, **kwargs):
+        for field in self.m2m_fields(row):
+            values = self._m2m[field.column_name]
+            if self.original is None:
+                self._new_links.append((field.attribute, instance, [v.pk for v in values]))
+            else:
+                getattr(instance, field.attribute).set(values)
+
+    def before_bulk_create(self, instances) -> None:
+        """What the model's save() would have done for a new row."""
+
+    def after_import(self, dataset, result, **kwargs):
+        super().after_import(dataset, result, **kwargs)
+        model = self._meta.model
+        if self._created:
+            self.before_bulk_create(self._created)
+            model.objects.bulk_create(self._created, batch_size=500)
+        by_attribute = {}
+        for attribute, instance, targets in self._new_links:
+            by_attribute.setdefault(attribute, []).extend((instance.pk, t) for t in targets)
+        for attribute, pairs in by_attribute.items():
+            m2m = model._meta.get_field(attribute)
+            through = m2m.remote_field.through
+            source, target = m2m.m2m_field_name(), m2m.m2m_reverse_field_name()
+            through.objects.bulk_create(
+                [through(**{f"{source}_id": a, f"{target}_id": b}) for a, b in pairs]
+            )
+        if self._created and hasattr(model, "history"):
+            model.history.bulk_history_create(
+                self._created, default_user=self.user, default_change_reason="spreadsheet import"
+            )
+
+    def import_instance(self, instance, row, **kwargs):
+        """As the library's, but many-to-many cells are checked too, so their errors are per row."""
+        errors = {}
+        try:
+            super().import_instance(instance, row, **kwargs)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        for field in self.m2m_fields(row):
+            try:
+                self._m2m[field.column_name] = field.clean(row)
+            except ValueError as error:
+                errors[field.attribute] = [ValidationError(str(error))]
+        if errors:
+            raise ValidationError(errors)
+        self.check_row(instance, row)
+
+    def check_row(self, instance, row) -> None:
+        """Warnings for a row that imports but deserves a look."""
+
+    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+        """Each field's own rules (length, choices, blank) per row, so the database never has to
+        refuse a bulk insert. Relations were resolved by the widgets; uniqueness by the sheet
+        check and the loader, so neither costs a query here."""
+        if import_validation_errors:
+            raise ValidationError(import_validation_errors)  # the cells' own errors say enough
+        exclude = {f.name for f in instance._meta.fields if f.is_relation}
+        instance.clean_fields(exclude=exclude)
+
+    def before_save_instance(self, instance, row, **kwargs):
+        if instance.pk is None and hasattr(instance, "order"):
+            if self.next_order is None:
+                last = self.get_queryset().order_by("-order").values_list("order", flat=True)
+                self.next_order = (last.first() or 0) + 1
+            instance.order = self.next_order
+            self.next_order += 1
+        instance._history_user = self.user
+        instance._change_reason = "spreadsheet import"
+
+    def named(self, kind: str, name: str, row) -> Theme | Period | Objective:
+        theme = None
+        if kind == "objective" and text_of(row.get("theme")):
+            theme = self.named("theme", text_of(row.get("theme")), {})
+        key = (kind, name.casefold(), theme.pk if theme else None)
+        if key not in self._named:
+            self._named[key] = self._get_or_create(kind, name, theme)
+        return self._named[key]
+
+    def _get_or_create(self, kind, name, theme):
+        if kind == "theme":
+            obj = Theme.objects.filter(plan=self.plan, name__iexact=name).first()
+            return obj or Theme.objects.create(
+                plan=self.plan, name=name, order=Theme.objects.filter(plan=self.plan).count() + 1
+            )
+        if kind == "period":
+            return Period.objects.filter(plan=self.plan, name__iexact=name).first() or (
+                self._new_period(name)
+            )
+        obj = Objective.objects.filter(plan=self.plan, theme=theme, title=name).first()
+        return obj or Objective.objects.create(
+            plan=self.plan,
+            theme=theme,
+            title=name,
+            order=Objective.objects.filter(plan=self.plan).count() + 1,
+        )
+
+    def _new_period(self, name: str) -> Period:
+        code, taken = period_code(name), set(self.plan.periods.values_list("code", flat=True))
+        base, n = code, 1
+        while code in taken:
+            n += 1
+            code = f"{base}{n}"
+        starts_on, ends_on = period_bounds(name)
+        return Period.objects.create(
+            plan=self.plan,
+            name=name,
+            code=code,
+            starts_on=starts_on,
+            ends_on=ends_on,
+            order=self.plan.periods.count() + 1,
+        )
+
+    def recommendation_lookup(self) -> dict[str, list[Recommendation]]:
+        if not hasattr(self, "_recommendations"):
+            self._recommendations = {}
+            for rec in self.plan.recommendations().select_related("inspection"):
+                self._recommendations.setdefault(rec.reference.upper(), []).append(rec)
+        return self._recommendations
+
+
+def _lead_names(action) -> str:
+    names = [action.lead.name] if action.lead else []
+    return "\n".join(names + [lead.name for lead in action.co_leads.all()])
+
+
+class ActionResource(PlanResource):
+    reference = fields.Field("reference", "reference", widget=TextWidget())
+    theme = fields.Field("theme", "theme")
+    period = fields.Field("period", "period")
+    objective = fields.Field("objective", "objective")
+    no = fields.Field("number", "no", widget=TextWidget())
+    key_action = fields.Field(
+        "is_key_action", "key_action", widget=CellWidget(parse_flag, render=lambda v: v)
+    )
+    recs = fields.Field("recommendations", "recs")
+    action = fields.Field("text", "action", widget=TextWidget(required=True))
+    by_when = DueField("due_text", "by_when")
+    lead = fields.Field("lead", "lead")
+    co_leads = fields.Field("co_leads", "co_leads")
+    impact = fields.Field("expected_impact", "impact", widget=TextWidget())
+    impact_tested = fields.Field("impact_evidence", "impact_tested", widget=TextWidget())
+    progress_rag = ProgressField("progress_rag", "progress_rag")
+    status = fields.Field("status", "status", widget=ChoiceWidget(Status, blank=Status.NOT_STARTED))
+    # A blank comments cell keeps the commentary officers wrote since the sheet was made.
+    comments = fields.Field(
+        "commentary",
+        "comments",
+        widget=TextWidget(blank_is_none=True),
+        saves_null_values=False,
+    )
+    improvement_measure = fields.Field(
+        "improvement_measure", "improvement_measure", widget=TextWidget()
+    )
+
+    class Meta(PlanResource.Meta):
+        model = Action
+        fields = (
+            "reference",
+            "theme",
+            "period",
+            "objective",
+            "no",
+            "key_action",
+            "recs",
+            "action",
+            "by_when",
+            "lead",
+            "co_leads",
+            "impact",
+            "impact_tested",
+            "progress_rag",
+            "status",
+            "comments",
+            "improvement_measure",
+        )
+        import_id_fields = ("reference",)
+        export_order = fields
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        for name in ("theme", "period", "objective"):
+            self.fields[name].widget = InPlanWidget(self, name)
+        self.fields["recs"].widget = RecommendationListWidget(self)
+        self.fields["lead"].widget = LeadWidget(self.leads)
+        self.fields["co_leads"].widget = LeadListWidget(self.leads)
+
+    def get_queryset(self):
+        return (
+            Action.objects.filter(plan=self.plan)
+            .select_related("theme", "period", "objective", "lead")
+            .prefetch_related("recommendations", "co_leads")
+        )
+
+    def get_export_fields(self, selected_fields=None):
+        return [
+            f for f in super().get_export_fields(selected_fields) if f.column_name != "co_leads"
+        ]
+
+    def dehydrate_lead(self, action):
+        return _lead_names(action)
+
+    @staticmethod
+    def key_of(action) -> str:
+        return action.reference
+
+    @staticmethod
+    def row_key(row) -> str:
+        return text_of(row.get("reference"))
+
+    def before_import(self, dataset, **kwargs):
+        # Most sheets have no reference column: it is derived from period and number per row.
+        if "reference" not in dataset.headers:
+            dataset.append_col([""] * len(dataset), header="reference")
+
+    def before_import_row(self, row, **kwargs):
+        super().before_import_row(row, **kwargs)
+        if not text_of(row.get("reference")):
+            row["reference"] = action_reference(
+                number=row.get("no"), period=text_of(row.get("period")), theme=row.get("theme")
+            )
+        if "lead" in row and "co_leads" not in row:
+            row["co_leads"] = "\n".join(split_leads(row["lead"])[1:])
+
+    def import_instance(self, instance, row, **kwargs):
+        if not text_of(row.get("reference")):
+            raise ValidationError({"number": [ValidationError(NO_REFERENCE)]})
+        super().import_instance(instance, row, **kwargs)
+
+    def check_row(self, instance, row) -> None:
+        if instance.due_needs_review:
+            self.warn("by_when", instance.due_text, DUE_NEEDS_REVIEW.format(text=instance.due_text))
+        for name in split_leads(row.get("lead")):
+            if self.leads().first_mention_of_new(name):
+                self.warn("lead", name, NEW_LEAD.format(name=name))
+
+    def before_bulk_create(self, instances) -> None:
+        for action in instances:
+            action.first_due_on = action.due_on
+
+    def save_instance(self, instance, is_create, row, **kwargs):
+        if not is_create:
+            self._record_progress(instance, row)
+        super().save_instance(instance, is_create, row, **kwargs)
+
+    def _record_progress(self, instance, row) -> None:
+        """A change of RAG, status or due date is an update like an officer's: it goes on record."""
+        before = self.original
+        wanted = (instance.progress_rag, instance.status, instance.due_on)
+        if wanted == (before.progress_rag, before.status, before.due_on):
+            return
+        commentary = text_of(row.get("comments"))
+        if not commentary or commentary == before.commentary:
+            commentary = IMPORT_COMMENTARY
+        record_progress(
+            action=before,
+            by=self.user,
+            expected_version=before.version,
+            progress_rag=instance.progress_rag,
+            status=instance.status,
+            due_on=instance.due_on,
+            due_reason=IMPORT_DUE_REASON if instance.due_on != before.due_on else "",
+            commentary=commentary,
+        )
+        # record_progress refreshed `before`; carry what it wrote onto the row being saved.
+        instance.version = before.version
+        instance.completed_on = before.completed_on
+        instance.commentary = before.commentary
+
+
+class RecommendationResource(PlanResource):
+    ref = fields.Field("reference", "ref", widget=TextWidget(required=True))
+    body = fields.Field(
+        "body",
+        "body",
+        widget=ChoiceWidget(
+            Body,
+            extra={"lscb": Body.SAFEGUARDING, "la": Body.LOCAL_AUTHORITY},
+            blank=Body.LOCAL_AUTHORITY,
+        ),
+    )
+    text = fields.Field("text", "text", widget=TextWidget(required=True))
+    inspection_title = fields.Field("inspection", "inspection")
+    timescale = fields.Field(
+        "timescale", "timescale", widget=ChoiceWidget(Recommendation.Timescale, blank="")
+    )
+
+    class Meta(PlanResource.Meta):
+        model = Recommendation
+        fields = ("ref", "body", "text", "inspection_title", "timescale")
+        import_id_fields = ("ref",)
+        export_order = fields
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.fields["inspection_title"].widget = InspectionWidget(self)
+        self._inspections = {}
+
+    def get_queryset(self):
+        return Recommendation.objects.filter(inspection__plans=self.plan).select_related(
+            "inspection"
+        )
+
+    def init_instance(self, row=None):
+        return Recommendation()
+
+    def before_import_row(self, row, **kwargs):
+        super().before_import_row(row, **kwargs)
+        row.setdefault("inspection", "")  # no column: the plan's only inspection
+
+    @staticmethod
+    def key_of(rec):
+        return (rec.inspection.title.casefold(), rec.reference.upper())
+
+    def row_key(self, row):
+        inspection = self.inspection(text_of(row.get("inspection")), strict=False)
+        title = inspection.title.casefold() if inspection else ""
+        return (title, text_of(row.get("ref")).upper())
+
+    def get_instance(self, instance_loader, row):
+        found = instance_loader.get_instance(row)
+        if found is None and (inspection := self.inspection(text_of(row.get("inspection")), False)):
+            # The inspection may be shared with another plan and already hold this reference.
+            found = Recommendation.objects.filter(
+                inspection=inspection, reference__iexact=text_of(row.get("ref"))
+            ).first()
+        return found
+
+    def inspection(self, title: str, strict: bool = True) -> Inspection | None:
+        if title.casefold() in self._inspections:
+            return self._inspections[title.casefold()]
+        if title:
+            found = Inspection.objects.filter(title__iexact=title).first()
+            found = found or Inspection.objects.create(title=title, authority=self.plan.authority)
+            self.plan.inspections.add(found)
+        else:
+            linked = list(self.plan.inspections.all()[:2])
+            if len(linked) != 1:
+                if strict:
+                    raise ValueError(NO_INSPECTION.format(count=len(linked)))
+                return None
+            found = linked[0]
+        self._inspections[title.casefold()] = found
+        return found
+
+
+class RiskResource(PlanResource):
+    no = fields.Field("reference", "no", widget=TextWidget(required=True))
+    description = fields.Field("description", "description", widget=TextWidget(required=True))
+    owner = fields.Field("owner", "owner")
+    date_raised_reviewed = fields.Field("review_text", "date_raised_reviewed", widget=TextWidget())
+    existing_controls = fields.Field("existing_controls", "existing_controls", widget=TextWidget())
+    likelihood = fields.Field("likelihood", "likelihood", widget=CellWidget(parse_score))
+    impact = fields.Field("impact", "impact", widget=CellWidget(parse_score))
+    total = fields.Field("score", "total", readonly=True)
+    additional_controls = fields.Field(
+        "additional_controls", "additional_controls", widget=TextWidget()
+    )
+    residual_likelihood = fields.Field(
+        "residual_likelihood", "residual_likelihood", widget=CellWidget(parse_score)
+    )
+    residual_impact = fields.Field(
+        "residual_impact", "residual_impact", widget=CellWidget(parse_score)
+    )
+    target_score = fields.Field(
+        "target_score", "target_score", widget=CellWidget(parse_score, low=1, high=25)
+    )
+    status = fields.Field(
+        "status", "status", widget=ChoiceWidget(Risk.RiskStatus, blank=Risk.RiskStatus.OPEN)
+    )
+
+    class Meta(PlanResource.Meta):
+        model = Risk
+        fields = (
+            "no",
+            "description",
+            "owner",
+            "date_raised_reviewed",
+            "existing_controls",
+            "likelihood",
+            "impact",
+            "total",
+            "additional_controls",
+            "residual_likelihood",
+            "residual_impact",
+            "target_score",
+            "status",
+        )
+        import_id_fields = ("no",)
+        export_order = fields
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.fields["owner"].widget = LeadWidget(self.leads)
+
+    def get_queryset(self):
+        return Risk.objects.filter(plan=self.plan).select_related("owner")
+
+    @staticmethod
+    def key_of(risk):
+        return risk.reference
+
+    @staticmethod
+    def row_key(row):
+        return text_of(row.get("no"))
+
+    def import_instance(self, instance, row, **kwargs):
+        for column in ("likelihood", "impact"):
+            if not text_of(row.get(column)):
+                raise ValidationError({column: [ValidationError(REQUIRED_VALUE)]})
+        super().import_instance(instance, row, **kwargs)
+
+    def check_row(self, instance, row) -> None:
+        total = text_of(row.get("total"))
+        score = instance.likelihood * instance.impact
+        if total and total != str(score):
+            self.warn("total", total, TOTAL_DISAGREES.format(total=total, score=score))
+        for name in split_leads(row.get("owner"))[:1]:
+            if self.leads().first_mention_of_new(name):
+                self.warn("owner", name, NEW_LEAD.format(name=name))
+
+
+class MeasureResource(PlanResource):
+    measure = fields.Field("name", "measure", widget=TextWidget(required=True))
+    unit = fields.Field("unit", "unit", widget=TextWidget())
+    direction = fields.Field(
+        "direction",
+        "direction",
+        widget=ChoiceWidget(
+            Measure.Direction,
+            extra={"higher": Measure.Direction.HIGHER, "lower": Measure.Direction.LOWER},
+            blank=Measure.Direction.HIGHER,
+        ),
+    )
+    target = fields.Field("target", "target", widget=DecimalWidget())
+    theme = fields.Field("themes", "theme")
+    recs = fields.Field("recommendations", "recs")
+
+    class Meta(PlanResource.Meta):
+        model = Measure
+        fields = ("measure", "unit", "direction", "target", "theme", "recs")
+        import_id_fields = ("measure",)
+        export_order = fields
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.fields["theme"].widget = ThemeListWidget(self)
+        self.fields["recs"].widget = RecommendationListWidget(self)
+
+    def get_queryset(self):
+        return Measure.objects.filter(plan=self.plan).prefetch_related("themes", "recommendations")
+
+    @staticmethod
+    def key_of(measure):
+        return measure.name.casefold()
+
+    @staticmethod
+    def row_key(row):
+        return text_of(row.get("measure")).casefold()
+
+
+def _period_ending(value) -> datetime.date:
+    day = parse_uk_date(value)
+    if day is None:
+        raise CellError(REQUIRED_VALUE)
+    return day
+
+
+class MeasureValueResource(PlanResource):
+    measure = fields.Field("measure", "measure")
+    period_ending = fields.Field(
+        "period_ending",
+        "period_ending",
+        widget=CellWidget(_period_ending, render=lambda d: d.strftime("%d/%m/%Y")),
+    )
+    label = fields.Field("label", "label", widget=TextWidget())
+    value = fields.Field("value", "value", widget=DecimalWidget())
+    note = fields.Field("note", "note", widget=TextWidget())
+
+    class Meta(PlanResource.Meta):
+        model = MeasureValue
+        fields = ("measure", "period_ending", "label", "value", "note")
+        import_id_fields = ("measure", "period_ending")
+        export_order = fields
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.fields["measure"].widget = MeasureWidget(self)
+
+    def get_queryset(self):
+        return MeasureValue.objects.filter(measure__plan=self.plan).select_related("measure")
+
+    def init_instance(self, row=None):
+        return MeasureValue()
+
+    def measures(self) -> dict[str, Measure]:
+        if not hasattr(self, "_measures"):
+            self._measures = {m.name.casefold(): m for m in self.plan.measures.all()}
+        return self._measures
+
+    @staticmethod
+    def key_of(value):
+        return (value.measure.name.casefold(), value.period_ending)
+
+    @staticmethod
+    def row_key(row):
+        try:
+            return (text_of(row.get("measure")).casefold(), parse_uk_date(row.get("period_ending")))
+        except CellError:
+            return None
+
+    def import_instance(self, instance, row, **kwargs):
+        if not text_of(row.get("value")):
+            raise ValidationError({"value": [ValidationError(REQUIRED_VALUE)]})
+        super().import_instance(instance, row, **kwargs)
+
+
+RESOURCES = {
+    "recommendations": RecommendationResource,
+    "actions": ActionResource,
+    "risks": RiskResource,
+    "measures": MeasureResource,
+    "measure_values": MeasureValueResource,
+}

@@ -1,0 +1,77 @@
+from pathlib import Path
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.utils.text import slugify
+
+from improvement.importing.headers import parse_mapping
+from improvement.importing.workbook import import_workbook
+from improvement.models import Plan
+
+IMPORT_FAILED = "Import failed: nothing was saved."
+UNKNOWN_PLAN = 'No plan "{slug}": give --create-plan "TITLE" to create it.'
+
+
+class Command(BaseCommand):
+    help = "Import a plan workbook (.xlsx or .csv) into a plan: all sheets or nothing."
+
+    def add_arguments(self, parser):
+        parser.add_argument("paths", nargs="+", metavar="PATH")
+        parser.add_argument("--plan", required=True, metavar="SLUG")
+        parser.add_argument("--create-plan", metavar="TITLE")
+        parser.add_argument("--authority", default="", help="For --create-plan.")
+        parser.add_argument("--dry-run", action="store_true")
+        parser.add_argument("--sheet", action="append", metavar="NAME")
+        parser.add_argument("--map", action="append", default=[], metavar="HEADER=field")
+        parser.add_argument("--user", help="Username the import is recorded against.")
+
+    def handle(self, *args, **options):
+        try:
+            mapping = parse_mapping(options["map"])
+        except ValueError as error:
+            raise CommandError(str(error)) from None
+        user = None
+        if options["user"]:
+            user = get_user_model().objects.filter(username=options["user"]).first()
+        # One transaction for the new plan and every file: a failure or a dry run keeps none.
+        with transaction.atomic():
+            plan = self._plan(options)
+            failed = False
+            for path in options["paths"]:
+                summary = import_workbook(
+                    plan=plan,
+                    data=self._read(path),
+                    filename=path,
+                    user=user,
+                    dry_run=False,
+                    mapping=mapping,
+                    sheets=options["sheet"],
+                )
+                summary.dry_run = options["dry_run"]
+                self.stdout.write(f"== {path}")
+                for line in summary.lines():
+                    self.stdout.write(line)
+                failed = failed or not summary.ok
+            if failed or options["dry_run"]:
+                transaction.set_rollback(True)
+        if failed:
+            raise CommandError(IMPORT_FAILED)
+
+    def _read(self, path: str) -> bytes:
+        try:
+            return Path(path).read_bytes()
+        except OSError as error:
+            raise CommandError(str(error)) from None
+
+    def _plan(self, options) -> Plan:
+        plan = Plan.objects.filter(slug=options["plan"]).first()
+        if plan:
+            return plan
+        if not options["create_plan"]:
+            raise CommandError(UNKNOWN_PLAN.format(slug=options["plan"]))
+        return Plan.objects.create(
+            slug=slugify(options["plan"]),
+            title=options["create_plan"],
+            authority=options["authority"] or options["create_plan"],
+        )

@@ -1,0 +1,120 @@
+"""Reads composed for pages: each returns what one page shows at a fixed number of queries."""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db.models import F, Prefetch
+
+from improvement.models import Action, Plan, ProgressUpdate, Status
+from improvement.rag import derive_action_rag
+from inspections.models import Recommendation
+
+DUE_SOON_WINDOW_DAYS = 30
+DUE_REVISED = "Due date revised %(count)d time%(plural)s; first due %(first)s"
+
+
+@dataclass
+class ActionGroup:
+    key: str
+    title: str
+    actions: list = field(default_factory=list)
+
+
+def with_derived_rag(actions, *, today: datetime.date) -> list[Action]:
+    """Attach the RAG the plan's rule derives, so templates show it beside the reported one."""
+    actions = list(actions)
+    for action in actions:
+        action.derived = derive_action_rag(action, today=today)
+    return actions
+
+
+def _group_key(action: Action, *, today: datetime.date) -> str:
+    if action.status in (Status.COMPLETE, Status.CLOSED):
+        return "complete"
+    if action.status == Status.AWAITING_SIGN_OFF:
+        return "awaiting"
+    if action.due_on is not None and action.due_on < today:
+        return "overdue"
+    if action.due_on is not None and (action.due_on - today).days <= DUE_SOON_WINDOW_DAYS:
+        return "due_soon"
+    return "later"
+
+
+def my_actions(*, user, today: datetime.date) -> list[ActionGroup]:
+    """The actions a user leads, co-leads or is delegated, in the groups the home page shows."""
+    groups = {
+        "overdue": ActionGroup("overdue", "Overdue"),
+        "due_soon": ActionGroup("due_soon", f"Due in the next {DUE_SOON_WINDOW_DAYS} days"),
+        "later": ActionGroup("later", "Due later"),
+        "awaiting": ActionGroup("awaiting", "Awaiting sign-off"),
+        "complete": ActionGroup("complete", "Complete"),
+    }
+    actions = (
+        Action.objects.for_user(user)
+        .select_related("plan", "lead")
+        .with_latest_update()
+        .order_by(F("due_on").asc(nulls_last=True), "plan__title", "order", "pk")
+    )
+    for action in with_derived_rag(actions, today=today):
+        groups[_group_key(action, today=today)].actions.append(action)
+    return list(groups.values())
+
+
+def plan_actions(plan: Plan):
+    """The plan page's rows, in plan order: theme, then objective, then the action's place."""
+    return (
+        plan.actions.for_listing()
+        .prefetch_related("recommendations")
+        .order_by("theme__order", "theme__name", "objective__order", "objective__pk", "order", "pk")
+    )
+
+
+@dataclass
+class ActionPage:
+    action: Action
+    timeline: list
+    evidence: list
+    milestones: list
+    due_revisions: int
+
+    @property
+    def due_revision_note(self) -> str:
+        if not self.due_revisions:
+            return ""
+        first = self.action.first_due_on
+        return DUE_REVISED % {
+            "count": self.due_revisions,
+            "plural": "" if self.due_revisions == 1 else "s",
+            "first": first.strftime("%d/%m/%Y") if first else "not recorded",
+        }
+
+
+def action_page(*, plan: Plan, reference: str, today: datetime.date) -> ActionPage:
+    updates = ProgressUpdate.objects.select_related("by").order_by("-at", "-pk")
+    action = (
+        plan.actions.select_related("plan", "theme", "period", "objective", "lead")
+        .with_due_revisions()
+        .prefetch_related(
+            Prefetch(
+                "recommendations", queryset=Recommendation.objects.select_related("inspection")
+            ),
+            "co_leads",
+            "delegates",
+            Prefetch("updates", queryset=updates),
+            "evidence__uploaded_by",
+            "milestones",
+        )
+        .get(reference=reference)
+    )
+    action.derived = derive_action_rag(action, today=today)
+    return ActionPage(
+        action=action,
+        timeline=list(action.updates.all()),
+        evidence=list(action.evidence.all()),
+        milestones=list(action.milestones.all()),
+        due_revisions=action.due_revisions,
+    )
+
+
+def recommendation_actions(*, plan: Plan, recommendation: Recommendation):
+    return plan.actions.filter(recommendations=recommendation).select_related("plan", "lead")

@@ -1,0 +1,82 @@
+from django import forms
+from django.contrib import admin
+from django.db import models
+from django.db.models import Count
+from simple_history.admin import SimpleHistoryAdmin
+
+from inspections.models import Inspection, Judgement, Recommendation
+
+SHORT_TEXT = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 60})}}
+
+
+class JudgementInline(admin.TabularInline):
+    model = Judgement
+    fields = ["order", "body", "area", "grade"]
+    extra = 0
+    show_change_link = True
+
+
+class RecommendationInline(admin.TabularInline):
+    model = Recommendation
+    fields = ["order", "reference", "body", "timescale", "text"]
+    formfield_overrides = SHORT_TEXT
+    extra = 0
+    show_change_link = True
+
+
+@admin.register(Inspection)
+class InspectionAdmin(admin.ModelAdmin):
+    list_display = [
+        "title",
+        "authority",
+        "kind",
+        "published_on",
+        "overall_grade",
+        "recommendation_count",
+    ]
+    list_filter = ["kind", "overall_grade", "authority"]
+    search_fields = ["title", "authority"]
+    date_hierarchy = "published_on"
+    list_per_page = 50
+    inlines = [JudgementInline, RecommendationInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(_recommendations=Count("recommendations"))
+
+    @admin.display(description="Recommendations", ordering="_recommendations")
+    def recommendation_count(self, obj):
+        return obj._recommendations
+
+
+@admin.register(Judgement)
+class JudgementAdmin(admin.ModelAdmin):
+    list_display = ["area", "grade", "body", "inspection", "sub_judgement_of", "order"]
+    list_select_related = ["inspection", "sub_judgement_of"]
+    list_filter = ["body", "grade"]
+    search_fields = ["area", "inspection__title"]
+    ordering = ["inspection", "order", "pk"]
+    autocomplete_fields = ["inspection", "sub_judgement_of"]
+    list_per_page = 100
+
+
+@admin.register(Recommendation)
+class RecommendationAdmin(SimpleHistoryAdmin):
+    list_display = ["reference", "short_text", "inspection", "body", "timescale", "action_count"]
+    list_display_links = ["reference", "short_text"]
+    list_select_related = ["inspection"]
+    list_filter = ["body", "timescale", "inspection"]
+    search_fields = ["reference", "text", "inspection__title"]
+    ordering = ["inspection", "order", "reference"]
+    autocomplete_fields = ["inspection"]
+    list_per_page = 50
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(_actions=Count("actions"))
+
+    @admin.display(description="Recommendation")
+    def short_text(self, obj):
+        return obj.text if len(obj.text) <= 90 else obj.text[:87] + "…"
+
+    @admin.display(description="Actions", ordering="_actions")
+    def action_count(self, obj):
+        return obj._actions

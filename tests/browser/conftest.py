@@ -1,0 +1,71 @@
+"""Browser tests drive Debian's chromium through Playwright against pytest-django's live server."""
+
+import datetime
+import os
+from pathlib import Path
+
+import pytest
+
+from improvement.models import Rag, Status
+from tests import factories
+
+# Playwright's sync API keeps an event loop running in this thread; the ORM calls the tests make
+# for their data are still plain synchronous calls, so Django's async guard is told so.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+PASSWORD = "correct horse battery staple"
+
+
+def require_chromium(*, path: Path = CHROMIUM, ci: str | None = None) -> None:
+    """Skip where no chromium is installed, but fail in CI, where a skip would hide the gap."""
+    if path.exists():
+        return
+    if ci:
+        pytest.fail(f"CI is set but {path} is missing: .ci/run installs the chromium package.")
+    pytest.skip(f"{path} is not installed (apt-get install chromium); browser tests skipped.")
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    require_chromium(ci=os.environ.get("CI"))
+    return {**browser_type_launch_args, "executable_path": str(CHROMIUM), "args": CHROMIUM_FLAGS}
+
+
+@pytest.fixture
+def overdue_action(plan, officer_lead):
+    theme = factories.ThemeFactory(plan=plan, name="Practice")
+    objective = factories.ObjectiveFactory(plan=plan, theme=theme, title="Better plans")
+    rec = factories.RecommendationFactory(reference="7", text="Ensure plans are outcome-focused.")
+    plan.inspections.add(rec.inspection)
+    action = factories.ActionFactory(
+        plan=plan,
+        reference="JAN17-5",
+        text="Audit every child protection plan",
+        lead=officer_lead,
+        theme=theme,
+        objective=objective,
+        due_on=datetime.date.today() - datetime.timedelta(days=21),
+        status=Status.IN_PROGRESS,
+        progress_rag=Rag.GREEN,
+    )
+    action.recommendations.add(rec)
+    return action
+
+
+def sign_in(page, live_server, username: str) -> None:
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(f"{live_server.url}/")

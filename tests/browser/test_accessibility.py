@@ -1,0 +1,72 @@
+"""Every officer page, checked by axe-core in chromium: no serious or critical violation."""
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+from improvement.models import Action, Status
+from tests.browser.conftest import sign_in
+
+pytestmark = pytest.mark.browser
+
+SERIOUS = {"serious", "critical"}
+
+
+def serious_violations(page) -> list[str]:
+    results = Axe().run(page)
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} – {[n['target'] for n in v['nodes']][:3]}"
+        for v in results.response["violations"]
+        if v["impact"] in SERIOUS
+    ]
+
+
+def test_the_sign_in_page_and_its_error_have_noserious_violations(page, live_server, officer):
+    page.goto(f"{live_server.url}/accounts/login/")
+    assert serious_violations(page) == []
+
+    page.get_by_label("Username").fill("officer")
+    page.get_by_label("Password").fill("wrong")
+    page.get_by_role("button", name="Sign in").click()
+    assert page.get_by_text("There is a problem").is_visible()
+    assert serious_violations(page) == []
+
+
+def test_officer_pages_have_noserious_violations(page, live_server, officer, overdue_action):
+    sign_in(page, live_server, "officer")
+    action_url = overdue_action.get_absolute_url()
+    pages = {
+        "my actions": "/",
+        "plan": f"/plans/{overdue_action.plan.slug}/",
+        "plan filtered": f"/plans/{overdue_action.plan.slug}/?overdue=on&due_before=nonsense",
+        "recommendation": f"/plans/{overdue_action.plan.slug}/recommendations/7/",
+        "action": action_url,
+        "update": f"{action_url}update/",
+    }
+    found = {}
+    for name, url in pages.items():
+        page.goto(f"{live_server.url}{url}")
+        found[name] = serious_violations(page)
+
+    page.goto(f"{live_server.url}{action_url}update/")
+    page.get_by_label("Progress RAG").select_option("red")
+    page.get_by_role("button", name="Save update").click()
+    assert page.get_by_text("There is a problem").is_visible()
+    found["update with errors"] = serious_violations(page)
+
+    assert found == {name: [] for name in found}
+
+
+def test_sign_off_page_has_noserious_violations(
+    page, live_server, improvement_lead, overdue_action
+):
+    Action.objects.filter(pk=overdue_action.pk).update(
+        status=Status.AWAITING_SIGN_OFF, impact_evidence="Re-audit shows 94%."
+    )
+    sign_in(page, live_server, "improvement_lead")
+
+    page.goto(f"{live_server.url}{overdue_action.get_absolute_url()}sign-off/")
+    clean = serious_violations(page)
+    page.get_by_role("button", name="Record decision").click()
+    with_errors = serious_violations(page)
+
+    assert (clean, with_errors) == ([], [])
