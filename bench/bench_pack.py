@@ -8,6 +8,7 @@ Target: ratio ≤ 1.25. Runs in a scratch database (create_test_db) and a tempor
 
 import datetime
 import gc
+import io
 import tempfile
 import time
 
@@ -180,7 +181,7 @@ def _demo() -> tuple[Plan, Board] | None:
     """The demo plan through `manage.py load_demo`, when that command is on this branch."""
     if "load_demo" not in get_commands():
         return None
-    call_command("load_demo", verbosity=0)
+    call_command("load_demo", verbosity=0, stdout=io.StringIO())
     plan = (
         Plan.objects.exclude(slug="bench")
         .annotate(size=Count("actions"))
