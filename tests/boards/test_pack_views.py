@@ -196,3 +196,18 @@ def test_an_officer_cannot_preview_a_draft(client, story, officer):
     url = reverse("boards:draft", kwargs={"pk": story.board.pk, "slug": story.plan.slug})
 
     assert client.get(url, {"as_at": story.today.isoformat()}).status_code == 403
+
+
+def test_the_admin_lists_packs_but_cannot_change_one(client, admin_user, issued):
+    client.force_login(admin_user)
+
+    listing = client.get(reverse("admin:boards_pack_changelist"))
+    change = client.post(
+        reverse("admin:boards_pack_change", args=[issued.pk]), {"reason": "tampered"}
+    )
+
+    assert listing.status_code == 200
+    assert str(issued) in listing.text
+    assert change.status_code == 403
+    issued.refresh_from_db()
+    assert issued.reason == ""
