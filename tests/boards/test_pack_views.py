@@ -1,14 +1,13 @@
 import datetime
 
-from django.core.files.base import ContentFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
 
 from boards.models import Pack
 from boards.services import AS_AT_IN_FUTURE
 from tests.boards.conftest import pdf_pages
+from tests.factories import PackFactory
 
 
 def _issue_url(story):
@@ -123,15 +122,7 @@ def test_an_improvement_lead_previews_a_draft_before_issuing(client, story, impr
 
 
 def _issued_pack(story, day):
-    return Pack.objects.create(
-        plan=story.plan,
-        board=story.board,
-        as_at=day,
-        status=Pack.PackStatus.ISSUED,
-        pdf=ContentFile(b"%PDF-1.7", name="pack.pdf"),
-        pages=1,
-        issued_at=timezone.now(),
-    )
+    return PackFactory(plan=story.plan, board=story.board, as_at=day)
 
 
 def test_the_board_page_costs_the_same_queries_whatever_the_number_of_packs(
