@@ -4,7 +4,7 @@ from django.db import models
 from django.db.models import Count
 from simple_history.admin import SimpleHistoryAdmin
 
-from boards.models import Attendance, Board, Meeting, MeetingAction
+from boards.models import Attendance, Board, Meeting, MeetingAction, Pack
 
 SHORT_TEXT = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 50})}}
 
@@ -97,3 +97,24 @@ class MeetingActionAdmin(SimpleHistoryAdmin):
     @admin.display(description="Action")
     def short_text(self, obj):
         return obj.text if len(obj.text) <= 80 else obj.text[:79] + "…"
+
+
+@admin.register(Pack)
+class PackAdmin(admin.ModelAdmin):
+    """Read-only: packs are issued through the issue page or `board_pack`, and never edited."""
+
+    list_display = ["__str__", "board", "as_at", "version", "status", "pages", "issued_at"]
+    list_select_related = ["plan", "board"]
+    list_filter = ["status", "board", "plan"]
+    ordering = ["plan", "-as_at", "-version"]
+    exclude = ["snapshot"]
+    list_per_page = 50
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

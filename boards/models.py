@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from improvement.models import Lead, Plan
@@ -112,3 +113,77 @@ class MeetingAction(models.Model):
 
     def __str__(self):
         return f"{self.meeting} action {self.number}"
+
+
+class Pack(models.Model):
+    """A board pack as issued: the frozen snapshot and its PDF. Never edited once issued;
+    a correction is a new version of the same as-at date with a reason."""
+
+    class PackStatus(models.TextChoices):
+        BUILDING = "building", "Building"
+        ISSUED = "issued", "Issued"
+        FAILED = "failed", "Failed"
+
+    plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="packs")
+    board = models.ForeignKey(Board, on_delete=models.PROTECT, related_name="packs")
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.SET_NULL, null=True, blank=True, related_name="packs"
+    )
+    as_at = models.DateField("as at")
+    version = models.PositiveSmallIntegerField(default=1)
+    reason = models.TextField(blank=True, help_text="Why a corrected version was issued.")
+    status = models.CharField(
+        max_length=10, choices=PackStatus.choices, default=PackStatus.BUILDING
+    )
+    snapshot = models.JSONField(default=dict, blank=True)
+    pdf = models.FileField(upload_to="packs/%Y/%m/", blank=True)
+    pages = models.PositiveSmallIntegerField(null=True, blank=True)
+    error = models.TextField(blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    requested_at = models.DateTimeField(auto_now_add=True)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="issued_packs",
+    )
+    issued_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["plan", "-as_at", "-version"]
+        get_latest_by = ["as_at", "version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan", "board", "as_at", "version"], name="pack_version_unique"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(version=1) | ~models.Q(reason=""),
+                name="pack_correction_has_reason",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="issued")
+                | models.Q(issued_at__isnull=False, pdf__gt=""),
+                name="pack_issued_has_pdf_and_time",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.plan} pack as at {self.as_at:%d/%m/%Y} v{self.version}"
+
+    def get_absolute_url(self):
+        return reverse("boards:pack", kwargs={"pk": self.pk})
+
+    @property
+    def is_issued(self) -> bool:
+        return self.status == self.PackStatus.ISSUED
+
+    @property
+    def filename(self) -> str:
+        return f"{self.plan.slug}-board-pack-{self.as_at:%Y-%m-%d}-v{self.version}.pdf"

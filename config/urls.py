@@ -20,6 +20,7 @@ urlpatterns = [
         name="login",
     ),
     path("accounts/", include("django.contrib.auth.urls")),
+    path("boards/", include("boards.urls")),
     path("", include("improvement.urls")),
 ]
 if settings.DEBUG:

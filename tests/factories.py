@@ -4,7 +4,7 @@ import factory
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from boards.models import Attendance, Board, Meeting, MeetingAction
+from boards.models import Attendance, Board, Meeting, MeetingAction, Pack
 from improvement.models import (
     Action,
     Evidence,
@@ -230,3 +230,19 @@ class AttendanceFactory(factory.django.DjangoModelFactory):
     meeting = factory.SubFactory(MeetingFactory)
     name = factory.Sequence(lambda n: f"Member {n}")
     role = "Board member"
+
+
+class PackFactory(factory.django.DjangoModelFactory):
+    """An issued pack row with a stand-in PDF, for pages that only list packs; tests of the
+    pack itself issue one through boards.services.issue_pack."""
+
+    class Meta:
+        model = Pack
+
+    plan = factory.SubFactory(PlanFactory)
+    board = factory.SubFactory(BoardFactory)
+    as_at = factory.Sequence(lambda n: datetime.date(2018, 1, 31) + datetime.timedelta(days=n))
+    status = Pack.PackStatus.ISSUED
+    pdf = factory.django.FileField(filename="pack.pdf", data=b"%PDF-1.7 stand-in")
+    pages = 1
+    issued_at = factory.LazyFunction(timezone.now)

@@ -1,0 +1,97 @@
+"""python manage.py board_pack --plan SLUG --as-at YYYY-MM-DD [--meeting ID] [--issue] --out FILE
+
+Without --issue it renders a draft, marked DRAFT on every page, and stores nothing.
+"""
+
+import datetime
+from pathlib import Path
+
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
+
+from boards import services
+from boards.models import Meeting, Pack
+from boards.pack import pipeline
+from boards.pack.render import render_html
+from improvement.models import Plan
+
+NO_BOARD = "Plan {slug} reports to no board; add it to a board or name a meeting."
+SEVERAL_BOARDS = "Plan {slug} reports to several boards; name a meeting to choose one."
+
+
+def _date(text: str) -> datetime.date:
+    try:
+        return datetime.date.fromisoformat(text)
+    except ValueError as error:
+        raise CommandError(f"--as-at must be a date as YYYY-MM-DD, not {text!r}.") from error
+
+
+class Command(BaseCommand):
+    help = "Render a board pack for a plan as at a date: a draft, or (with --issue) issued."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--plan", required=True, help="The plan's slug.")
+        parser.add_argument("--as-at", required=True, type=_date, help="YYYY-MM-DD.")
+        parser.add_argument("--meeting", type=int, help="The board meeting's id.")
+        parser.add_argument("--issue", action="store_true", help="Issue and store the pack.")
+        parser.add_argument("--reason", default="", help="Why a corrected version is issued.")
+        parser.add_argument("--out", required=True, type=Path, help="Where to write the PDF.")
+        parser.add_argument("--html", type=Path, help="Also write the HTML here.")
+
+    def handle(self, *args, **options):
+        plan = Plan.objects.filter(slug=options["plan"]).first()
+        if plan is None:
+            raise CommandError(f"No plan with slug {options['plan']!r}.")
+        meeting = self._meeting(options["meeting"])
+        board = meeting.board if meeting else self._only_board(plan)
+        if options["issue"]:
+            pack = self._issue(plan, board, meeting, options)
+            options["out"].write_bytes(pack.pdf.open("rb").read())
+            if options["html"]:
+                options["html"].write_text(render_html(pack.snapshot, version=pack.version))
+            self.stdout.write(f"Issued {pack} ({pack.pages} pages) to {options['out']}")
+            return
+        built = pipeline.build(
+            plan=plan, as_at=options["as_at"], board=board, meeting=meeting, draft=True
+        )
+        options["out"].write_bytes(built.rendered.pdf)
+        if options["html"]:
+            options["html"].write_text(built.html)
+        self.stdout.write(
+            f"Draft pack ({built.rendered.pages} pages) written to {options['out']}; "
+            "nothing was stored."
+        )
+
+    def _meeting(self, meeting_id):
+        if meeting_id is None:
+            return None
+        meeting = Meeting.objects.select_related("board").filter(pk=meeting_id).first()
+        if meeting is None:
+            raise CommandError(f"No meeting with id {meeting_id}.")
+        return meeting
+
+    def _only_board(self, plan):
+        boards = list(plan.boards.all()[:2])
+        if len(boards) == 1:
+            return boards[0]
+        raise CommandError((SEVERAL_BOARDS if boards else NO_BOARD).format(slug=plan.slug))
+
+    def _issue(self, plan, board, meeting, options) -> Pack:
+        try:
+            pack = services.issue_pack(
+                plan=plan,
+                board=board,
+                meeting=meeting,
+                as_at=options["as_at"],
+                by=None,
+                reason=options["reason"],
+            )
+        except ValidationError as error:
+            raise CommandError(" ".join(error.messages)) from error
+        # The task ran on commit (immediate backend) or is queued for a worker.
+        pack.refresh_from_db()
+        if pack.status == Pack.PackStatus.BUILDING:
+            pack = Pack.objects.get(pk=services.build_pack(pack_id=pack.pk).pk)
+        if pack.status != Pack.PackStatus.ISSUED:
+            raise CommandError(f"The pack failed to build: {pack.error}")
+        return pack

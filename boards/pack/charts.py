@@ -1,0 +1,95 @@
+"""Charts as SVG from pygal, shared by the pack and (later) the web pages.
+
+Charts are decoration for sighted readers: every chart sits beside a table or sentence that
+carries the same figures, and its alt text says so.
+"""
+
+import base64
+
+import pygal
+from pygal.style import Style
+
+from improvement.models import Rag
+
+RAG_COLOURS = {
+    Rag.RED: "#d4351c",
+    Rag.AMBER: "#ffdd00",
+    Rag.GREEN: "#00703c",
+    Rag.BLUE: "#1d70b8",
+    Rag.NOT_RATED: "#b1b4b6",
+}
+RAG_ORDER = [Rag.RED, Rag.AMBER, Rag.GREEN, Rag.BLUE, Rag.NOT_RATED]
+FONT = "DejaVu Sans, Arial, sans-serif"
+
+
+def _style(colours) -> Style:
+    return Style(
+        background="#ffffff",
+        plot_background="#ffffff",
+        foreground="#0b0c0c",
+        foreground_strong="#0b0c0c",
+        foreground_subtle="#505a5f",
+        colors=tuple(colours),
+        font_family=FONT,
+        label_font_size=11,
+        major_label_font_size=11,
+        legend_font_size=11,
+        title_font_size=13,
+        value_font_size=10,
+        guide_stroke_color="#d0d2d3",
+        guide_stroke_dasharray="0",
+        major_guide_stroke_color="#b1b4b6",
+        major_guide_stroke_dasharray="0",
+    )
+
+
+def _config(**extra) -> dict:
+    # js=[] keeps pygal from pointing the SVG at its CDN: the pack fetches nothing.
+    return {"js": [], "disable_xml_declaration": True, "show_y_guides": True, **extra}
+
+
+def rag_by_theme(rows: list[dict]) -> str:
+    """rows: [{"name": theme, "counts": {rag: n}}] → a stacked horizontal bar chart."""
+    chart = pygal.HorizontalStackedBar(
+        **_config(
+            width=760,
+            height=90 + 38 * max(len(rows), 1),
+            legend_at_bottom=True,
+            legend_at_bottom_columns=len(RAG_ORDER),
+            style=_style(RAG_COLOURS[r] for r in RAG_ORDER),
+            print_values=False,
+        )
+    )
+    chart.x_labels = [row["name"] for row in rows]
+    # Whole actions only: ticks at whole numbers, about eight of them.
+    largest = max((sum(row["counts"].values()) for row in rows), default=0)
+    step = max(1, -(-largest // 8))
+    chart.y_labels = list(range(0, largest + step, step))
+    for rag in RAG_ORDER:
+        chart.add(rag.label, [row["counts"].get(rag.value, 0) or None for row in rows])
+    return chart.render(is_unicode=True)
+
+
+def measure_trend(*, values: list[dict], target: float | None, unit: str) -> str:
+    chart = pygal.Line(
+        **_config(
+            width=700,
+            height=260,
+            show_legend=target is not None,
+            legend_at_bottom=True,
+            x_label_rotation=30,
+            dots_size=3,
+            style=_style(["#1d70b8", "#d4351c"]),
+        )
+    )
+    chart.x_labels = [v["label"] for v in values]
+    chart.add(unit or "Value", [v["value"] for v in values])
+    if target is not None:
+        chart.add(
+            "Target", [target] * len(values), show_dots=False, stroke_style={"dasharray": "6,4"}
+        )
+    return chart.render(is_unicode=True)
+
+
+def data_uri(svg: str) -> str:
+    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()

@@ -1,0 +1,262 @@
+"""The plan as it stood at the end of an as-at date, read from history, as plain JSON.
+
+Everything is read from simple-history's `as_of`, so a pack re-rendered next year shows the
+figures the board saw. What is not historied (themes, objectives, leads' names and which
+recommendations an action serves) is read as it is now; those rarely change and the snapshot
+freezes them on issue anyway.
+
+The number of queries is fixed whatever the size of the plan: each kind of row is read once.
+"""
+
+import datetime
+
+from django.db.models import Count, F, Max, Min, Q
+from django.utils import timezone
+
+from boards.models import Meeting, MeetingAction, Pack
+from boards.pack.movement import movement, slow_to_progress
+from improvement.models import (
+    DONE_STATUSES,
+    Action,
+    Lead,
+    Measure,
+    MeasureValue,
+    Objective,
+    Period,
+    Plan,
+    ProgressUpdate,
+    Risk,
+    Theme,
+)
+from improvement.rag import days_overdue, derive_action_rag
+from inspections.models import Recommendation
+
+SNAPSHOT_SCHEMA = 1
+
+
+def end_of_day(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.max))
+
+
+def _iso(day) -> str | None:
+    return day.isoformat() if day else None
+
+
+def _number(value) -> float | None:
+    return None if value is None else float(value)
+
+
+def take_snapshot(*, plan: Plan, as_at: datetime.date, board=None, meeting=None) -> dict:
+    cutoff = end_of_day(as_at)
+    # Historical rows rather than as_of()'s instances: Action's history leaves out updated_at,
+    # and simple-history fetches left-out fields with one query per instance.
+    actions = list(
+        Action.history.filter(history_date__lte=cutoff)
+        .latest_of_each()
+        .filter(plan_id=plan.pk)
+        .exclude(history_type="-")
+        .order_by("order", "id")
+    )
+    risks = list(Risk.history.as_of(cutoff).filter(plan_id=plan.pk).order_by("order", "id"))
+    meeting_actions = _open_meeting_actions(board=board, meeting=meeting, as_at=as_at)
+    lead_ids = {a.lead_id for a in actions} | {r.owner_id for r in risks}
+    lead_ids |= {m.owner_id for m in meeting_actions}
+    leads = dict(Lead.objects.filter(pk__in=lead_ids - {None}).values_list("pk", "name"))
+    return {
+        "schema": SNAPSHOT_SCHEMA,
+        "as_at": as_at.isoformat(),
+        "taken_at": timezone.now().isoformat(),
+        "plan": {
+            "slug": plan.slug,
+            "title": plan.title,
+            "authority": plan.authority,
+            "version": plan.version,
+            "rag_rule": plan.rag_rule,
+        },
+        "board": {"name": board.name, "chair": board.chair_name} if board else None,
+        "meeting": (
+            {"held_on": _iso(meeting.held_on), "title": meeting.title} if meeting else None
+        ),
+        "themes": list(Theme.objects.filter(plan=plan).values("id", "name")),
+        "objectives": list(Objective.objects.filter(plan=plan).values("id", "title", "theme_id")),
+        "periods": list(Period.objects.filter(plan=plan).values("id", "name")),
+        "actions": _actions(plan, actions, leads=leads, as_at=as_at, cutoff=cutoff),
+        "recommendations": _recommendations(plan, cutoff=cutoff),
+        "measures": _measures(plan, cutoff=cutoff, as_at=as_at),
+        "risks": [_risk(r, leads=leads) for r in risks],
+        "meeting_actions": [
+            {
+                "meeting_held_on": _iso(m.meeting_held_on),
+                "number": m.number,
+                "text": m.text,
+                "owner": leads.get(m.owner_id) or m.owner_text,
+                "due_on": _iso(m.due_on),
+                "due_text": m.due_text,
+            }
+            for m in meeting_actions
+        ],
+    }
+
+
+def _actions(plan, actions, *, leads, as_at, cutoff) -> list[dict]:
+    ids = [a.id for a in actions]
+    revised = Q(due_on_before__isnull=False) & (
+        Q(due_on_after__isnull=True) | ~Q(due_on_after=F("due_on_before"))
+    )
+    updates = {
+        row["action_id"]: row
+        for row in ProgressUpdate.objects.filter(action_id__in=ids, at__lte=cutoff)
+        .values("action_id")
+        .annotate(last=Max("at"), revisions=Count("pk", filter=revised))
+    }
+    entered = dict(
+        Action.history.filter(plan_id=plan.pk, history_date__lte=cutoff)
+        .values("id")
+        .annotate(first=Min("history_date"))
+        .values_list("id", "first")
+    )
+    through = Action.recommendations.through.objects.filter(action_id__in=ids)
+    recs_of: dict[int, list[int]] = {}
+    for action_id, rec_id in through.values_list("action_id", "recommendation_id"):
+        recs_of.setdefault(action_id, []).append(rec_id)
+    rows = []
+    for action in actions:
+        action.plan = plan  # derive_action_rag reads the rule from the plan: no query per row
+        derived = derive_action_rag(action, today=as_at)
+        update = updates.get(action.id, {})
+        last = update.get("last") or entered.get(action.id)
+        rows.append(
+            {
+                "id": action.id,
+                "reference": action.reference,
+                "number": action.number,
+                "text": action.text,
+                "theme_id": action.theme_id,
+                "objective_id": action.objective_id,
+                "period_id": action.period_id,
+                "lead": leads.get(action.lead_id, ""),
+                "is_key": action.is_key_action,
+                "due_on": _iso(action.due_on),
+                "due_text": action.due_text,
+                "first_due_on": _iso(action.first_due_on),
+                "status": action.status,
+                "done": action.status in DONE_STATUSES,
+                "progress_rag": action.progress_rag,
+                "impact_rag": action.impact_rag,
+                "rag": derived.rag.value,
+                "rag_reason": derived.reason,
+                "disagreement": derived.disagreement,
+                "days_overdue": days_overdue(
+                    due_on=action.due_on, status=action.status, today=as_at
+                ),
+                "commentary": action.commentary,
+                "expected_impact": action.expected_impact,
+                "recommendation_ids": sorted(recs_of.get(action.id, [])),
+                "last_update_on": _iso(timezone.localdate(last)) if last else None,
+                "due_revisions": update.get("revisions", 0),
+            }
+        )
+    return rows
+
+
+def _recommendations(plan, *, cutoff) -> list[dict]:
+    inspection_ids = list(plan.inspections.values_list("pk", flat=True))
+    recommendations = Recommendation.history.as_of(cutoff).filter(inspection_id__in=inspection_ids)
+    return [
+        {"id": r.pk, "reference": r.reference, "text": r.text, "body": r.body}
+        for r in recommendations.order_by("inspection_id", "order", "reference")
+    ]
+
+
+def _measures(plan, *, cutoff, as_at) -> list[dict]:
+    measures = list(Measure.history.as_of(cutoff).filter(plan_id=plan.pk).order_by("order", "name"))
+    values: dict[int, list[dict]] = {m.pk: [] for m in measures}
+    for value in (
+        MeasureValue.history.as_of(cutoff)
+        .filter(measure_id__in=list(values), period_ending__lte=as_at)
+        .order_by("period_ending")
+    ):
+        values[value.measure_id].append(
+            {
+                "period_ending": value.period_ending.isoformat(),
+                "label": value.label or f"{value.period_ending:%b %Y}",
+                "value": _number(value.value),
+            }
+        )
+    return [
+        {
+            "name": m.name,
+            "unit": m.unit,
+            "direction": m.direction,
+            "target": _number(m.target),
+            "values": values[m.pk],
+        }
+        for m in measures
+    ]
+
+
+def _risk(risk, *, leads) -> dict:
+    residual = (
+        risk.residual_likelihood * risk.residual_impact
+        if risk.residual_likelihood and risk.residual_impact
+        else None
+    )
+    return {
+        "reference": risk.reference,
+        "description": risk.description,
+        "owner": leads.get(risk.owner_id, ""),
+        "status": risk.status,
+        "likelihood": risk.likelihood,
+        "impact": risk.impact,
+        "score": risk.likelihood * risk.impact,
+        "residual_likelihood": risk.residual_likelihood,
+        "residual_impact": risk.residual_impact,
+        "residual_score": residual,
+        "target_score": risk.target_score,
+        "existing_controls": risk.existing_controls,
+        "additional_controls": risk.additional_controls,
+        "reviewed_on": _iso(risk.reviewed_on),
+        "review_text": risk.review_text,
+    }
+
+
+def _open_meeting_actions(*, board, meeting, as_at) -> list:
+    """The board's own action log: actions still open at the cut-off, from earlier meetings."""
+    if board is None:
+        return []
+    before = meeting.held_on if meeting else as_at + datetime.timedelta(days=1)
+    meetings = dict(
+        Meeting.objects.filter(board=board, held_on__lt=before).values_list("pk", "held_on")
+    )
+    rows = list(
+        MeetingAction.history.as_of(end_of_day(as_at))
+        .filter(meeting_id__in=list(meetings), status=MeetingAction.ActionStatus.OPEN)
+        .order_by("meeting_id", "number")
+    )
+    for row in rows:
+        row.meeting_held_on = meetings[row.meeting_id]
+    rows.sort(key=lambda r: (r.meeting_held_on, r.number))
+    return rows
+
+
+def previous_snapshots(*, plan: Plan, before: datetime.date, count: int = 2) -> list[dict]:
+    """The latest version of each earlier issued pack of the plan, newest first."""
+    packs = (
+        Pack.objects.filter(plan=plan, status=Pack.PackStatus.ISSUED, as_at__lt=before)
+        .order_by("-as_at", "-version")
+        .only("as_at", "version", "snapshot")[: count * 5]
+    )
+    latest: dict[datetime.date, dict] = {}
+    for pack in packs:
+        latest.setdefault(pack.as_at, pack.snapshot)
+    return list(latest.values())[:count]
+
+
+def pack_snapshot(*, plan: Plan, as_at: datetime.date, board=None, meeting=None) -> dict:
+    """The snapshot a pack freezes: the plan as at the date, its movement since the previous
+    issued pack and the actions slow to progress, so a re-render needs nothing else."""
+    snapshot = take_snapshot(plan=plan, as_at=as_at, board=board, meeting=meeting)
+    earlier = previous_snapshots(plan=plan, before=as_at)
+    snapshot["movement"] = movement(earlier[0] if earlier else None, snapshot)
+    snapshot["slow"] = slow_to_progress(snapshot, earlier)
+    return snapshot

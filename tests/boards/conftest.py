@@ -1,0 +1,186 @@
+"""A small plan with a board, told as a story: the plan as it stood two months ago (the
+history is back-dated to then), and what officers did since."""
+
+import datetime
+import io
+from dataclasses import dataclass
+
+import pytest
+from django.utils import timezone
+from pypdf import PdfReader
+
+from boards.models import MeetingAction
+from boards.services import issue_pack
+from improvement.models import Action, Measure, MeasureValue, PlanRole, Rag, Risk, Status
+from inspections.models import Recommendation
+from tests import factories
+
+HISTORIED = (Action, Measure, MeasureValue, Risk, MeetingAction, Recommendation)
+MARKUP = '<img src="file:///etc/passwd">'
+
+
+def backdate_history(day: datetime.date) -> None:
+    """Pretend every change recorded so far happened at noon on `day`."""
+    when = timezone.make_aware(datetime.datetime.combine(day, datetime.time(12)))
+    for model in HISTORIED:
+        model.history.update(history_date=when)
+
+
+@dataclass
+class Story:
+    plan: object
+    board: object
+    meeting: object
+    actions: dict
+    today: datetime.date
+    two_months_ago: datetime.date
+    improvement_lead: object
+
+
+@pytest.fixture
+def story(plan, officer_lead, chair, improvement_lead):
+    today = timezone.localdate()
+    early = today - datetime.timedelta(days=60)
+    people = factories.ThemeFactory(plan=plan, name="People", order=1)
+    practice = factories.ThemeFactory(plan=plan, name="Practice", order=2)
+    recruit = factories.ObjectiveFactory(plan=plan, theme=people, title="Recruit social workers")
+    visits = factories.ObjectiveFactory(plan=plan, theme=practice, title="Visits are timely")
+    inspection = factories.InspectionFactory()
+    plan.inspections.add(inspection)
+    recs = [
+        factories.RecommendationFactory(inspection=inspection, reference=str(n), order=n)
+        for n in (1, 2, 3)
+    ]
+
+    def action(ref, theme, objective, **fields):
+        return factories.ActionFactory(
+            plan=plan,
+            reference=ref,
+            theme=theme,
+            objective=objective,
+            lead=officer_lead,
+            **fields,
+        )
+
+    actions = {
+        "P1": action(
+            "P1",
+            people,
+            recruit,
+            text="Recruit ten permanent social workers",
+            is_key_action=True,
+            status=Status.IN_PROGRESS,
+            progress_rag=Rag.AMBER,
+            due_on=today + datetime.timedelta(days=90),
+            commentary="Six offers made.",
+        ),
+        "P2": action(
+            "P2",
+            people,
+            recruit,
+            text="Reduce agency staff to 15%",
+            status=Status.IN_PROGRESS,
+            progress_rag=Rag.GREEN,
+            due_on=early - datetime.timedelta(days=10),
+            commentary="On track, says the service.",
+        ),
+        "Q1": action(
+            "Q1",
+            practice,
+            visits,
+            text="Audit statutory visits monthly",
+            status=Status.COMPLETE,
+            progress_rag=Rag.GREEN,
+            impact_evidence="Audit shows 95% of visits in time.",
+            due_on=early,
+        ),
+        "Q2": action(
+            "Q2",
+            practice,
+            visits,
+            text="Introduce a practice model",
+            status=Status.IN_PROGRESS,
+            progress_rag=Rag.RED,
+            due_on=today + datetime.timedelta(days=120),
+            commentary="Training delayed.",
+        ),
+        "Q3": action(
+            "Q3",
+            practice,
+            visits,
+            text=f"Publish the visits guide {MARKUP}",
+            status=Status.NOT_STARTED,
+            due_on=today + datetime.timedelta(days=200),
+        ),
+    }
+    actions["P1"].recommendations.add(recs[0])
+    actions["P2"].recommendations.add(recs[0])
+    actions["Q1"].recommendations.add(recs[1])
+    trend = factories.MeasureFactory(plan=plan, name="Visits in time", unit="%", target=90, order=1)
+    for month in range(14):
+        factories.MeasureValueFactory(
+            measure=trend,
+            period_ending=early - datetime.timedelta(days=30 * (14 - month)),
+            label=f"M{month + 1:02d}",
+            value=60 + 2 * month,
+        )
+    factories.MeasureFactory(plan=plan, name="Caseloads per worker", unit="children", order=2)
+    factories.RiskFactory(
+        plan=plan,
+        reference="R1",
+        description="Social workers leave",
+        likelihood=4,
+        impact=5,
+        residual_likelihood=3,
+        residual_impact=3,
+        existing_controls="Retention payments",
+        owner=officer_lead,
+    )
+    factories.RiskFactory(
+        plan=plan, reference="R2", description="Data is unreliable", likelihood=2, impact=2
+    )
+    board = factories.BoardFactory(name="Anytown Improvement Board")
+    board.plans.add(plan)
+    earlier = factories.MeetingFactory(board=board, held_on=early - datetime.timedelta(days=30))
+    factories.MeetingActionFactory(
+        meeting=earlier,
+        number=1,
+        text="Report agency numbers",
+        owner=officer_lead,
+        due_on=today,
+    )
+    factories.MeetingActionFactory(
+        meeting=earlier, number=2, text="Closed item", status=MeetingAction.ActionStatus.CLOSED
+    )
+    meeting = factories.MeetingFactory(board=board, held_on=today + datetime.timedelta(days=7))
+    assert PlanRole.objects.filter(plan=plan).count() == 2
+    backdate_history(early)
+    return Story(
+        plan=plan,
+        board=board,
+        meeting=meeting,
+        actions=actions,
+        today=today,
+        two_months_ago=early,
+        improvement_lead=improvement_lead,
+    )
+
+
+def pdf_pages(data: bytes) -> list[str]:
+    reader = PdfReader(io.BytesIO(data))
+    return [page.extract_text() for page in reader.pages]
+
+
+@pytest.fixture
+def issued(story, django_capture_on_commit_callbacks):
+    """The pack as at today for the story's plan, issued by its improvement lead."""
+    with django_capture_on_commit_callbacks(execute=True):
+        pack = issue_pack(
+            plan=story.plan,
+            board=story.board,
+            meeting=story.meeting,
+            as_at=story.today,
+            by=story.improvement_lead,
+        )
+    pack.refresh_from_db()
+    return pack
