@@ -7,7 +7,8 @@ import openpyxl.xml
 import pytest
 
 from improvement.importing.cells import NOT_A_RAG, SCORE_OUT_OF_RANGE
-from improvement.importing.resources import NO_REFERENCE, UNKNOWN_RECOMMENDATION
+from improvement.importing.resources import NO_REFERENCE
+from improvement.importing.widgets import UNKNOWN_RECOMMENDATION
 from improvement.importing.workbook import (
     CORRUPT_WORKBOOK,
     DUPLICATE_REFERENCE,

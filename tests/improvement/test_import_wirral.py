@@ -6,7 +6,7 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
-from improvement.importing.resources import UNKNOWN_RECOMMENDATION
+from improvement.importing.widgets import UNKNOWN_RECOMMENDATION
 from improvement.models import Action, Lead, Plan, Risk, Status
 from inspections.models import Recommendation
 from tests.improvement.workbooks import WIRRAL
