@@ -5,6 +5,7 @@ upload's token back, so the file is read once from the browser and never trusted
 field; every step runs the same import_workbook the command uses, as a dry run until confirm.
 """
 
+import datetime
 import json
 import uuid
 
@@ -18,6 +19,7 @@ from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from import_export.admin import ImportExportMixin
 from import_export.forms import ConfirmImportForm, ImportForm
 
@@ -33,6 +35,8 @@ from improvement.models import Plan
 UPLOAD_EXPIRED = "The uploaded file is no longer available: upload it again."
 IMPORTED = "Imported {file}: {new} new, {updated} updated, {unchanged} unchanged."
 TMP_DIR = "imports/tmp"
+# An upload waits here between preview and confirm; one left unconfirmed longer is abandoned.
+UPLOAD_KEPT_FOR = datetime.timedelta(days=1)
 
 
 class UploadForm(forms.Form):
@@ -48,6 +52,21 @@ class UploadForm(forms.Form):
                 TOO_LARGE.format(size=upload.size, limit=settings.IMPORT_MAX_BYTES)
             )
         return upload
+
+
+def forget_abandoned_uploads(*, now: datetime.datetime) -> int:
+    """Delete uploads older than UPLOAD_KEPT_FOR that no one confirmed; returns how many."""
+    try:
+        _, names = default_storage.listdir(TMP_DIR)
+    except FileNotFoundError:
+        return 0
+    forgotten = 0
+    for name in names:
+        path = f"{TMP_DIR}/{name}"
+        if now - default_storage.get_modified_time(path) > UPLOAD_KEPT_FOR:
+            default_storage.delete(path)
+            forgotten += 1
+    return forgotten
 
 
 def _token_path(token: str) -> str:
@@ -151,6 +170,7 @@ class PlanWorkbookImportMixin:
         if not form.is_valid():
             return self._render(request, plan, "upload.html", {"form": form, "step": "upload"})
         upload = form.cleaned_data["file"]
+        forget_abandoned_uploads(now=timezone.now())
         token = str(uuid.uuid4())
         default_storage.save(_token_path(token), ContentFile(upload.read()))
         step = StepForm({"token": token, "filename": upload.name, "mapping": "{}"})

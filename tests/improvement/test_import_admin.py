@@ -1,10 +1,15 @@
 """An admin imports a workbook through the admin: upload, map unknown columns, preview, confirm."""
 
+import datetime
+
 import pytest
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
-from improvement.importing.admin_views import IMPORTED
+from improvement.importing.admin_views import IMPORTED, TMP_DIR, forget_abandoned_uploads
 from improvement.importing.workbook import NOT_A_SPREADSHEET, TOO_LARGE, UNKNOWN_COLUMN
 from improvement.models import Action, Lead
 from tests import factories
@@ -207,3 +212,14 @@ def test_a_file_that_is_not_a_spreadsheet_is_explained_in_the_preview(
 
     assert NOT_A_SPREADSHEET in preview.content.decode()
     assert "Confirm import" not in preview.content.decode()
+
+
+def test_an_upload_nobody_confirms_is_forgotten_after_a_day_but_a_fresh_one_is_kept():
+    default_storage.save(f"{TMP_DIR}/left-behind.upload", ContentFile(b"workbook bytes"))
+
+    forget_abandoned_uploads(now=timezone.now())
+    assert default_storage.exists(f"{TMP_DIR}/left-behind.upload")
+
+    a_day_later = timezone.now() + datetime.timedelta(days=1, minutes=1)
+    assert forget_abandoned_uploads(now=a_day_later) >= 1
+    assert not default_storage.exists(f"{TMP_DIR}/left-behind.upload")
