@@ -250,6 +250,17 @@ class Action(models.Model):
         return self.status in DONE_STATUSES
 
 
+def due_revision_q(prefix: str = "") -> Q:
+    """Updates that moved a due date the action already had; giving a first date is no revision.
+
+    `prefix` reaches the update through a relation, e.g. "updates__" from an action.
+    """
+    before, after = f"{prefix}due_on_before", f"{prefix}due_on_after"
+    return Q(**{f"{before}__isnull": False}) & (
+        Q(**{f"{after}__isnull": True}) | ~Q(**{after: F(before)})
+    )
+
+
 class ProgressUpdate(models.Model):
     """Append-only: one row for every change of RAG, status, commentary or due date."""
 

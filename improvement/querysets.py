@@ -4,7 +4,7 @@ select_related/prefetch_related here, so a page's query count does not grow with
 import datetime
 
 from django.db import models
-from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
 
 # Status and RAG values are written out rather than imported: models.py builds the Action
 # manager from this module, so importing models here would be circular.
@@ -64,11 +64,11 @@ class ActionQuerySet(models.QuerySet):
 
     def with_due_revisions(self):
         """Annotates due_revisions: updates that moved a due date the action already had."""
-        differs = ~Q(updates__due_on_after=F("updates__due_on_before"))
-        moved = Q(updates__due_on_before__isnull=False) & (
-            Q(updates__due_on_after__isnull=True) | differs
+        from improvement.models import due_revision_q
+
+        return self.annotate(
+            due_revisions=Count("updates", filter=due_revision_q("updates__"), distinct=True)
         )
-        return self.annotate(due_revisions=Count("updates", filter=moved, distinct=True))
 
     def for_listing(self):
         """What a list row shows: plan (for the RAG rule), theme, period, objective and lead."""

@@ -10,7 +10,7 @@ The number of queries is fixed whatever the size of the plan: each kind of row i
 
 import datetime
 
-from django.db.models import Count, F, Max, Min, Q
+from django.db.models import Count, Max, Min
 from django.utils import timezone
 
 from boards.models import Meeting, MeetingAction, Pack
@@ -27,6 +27,7 @@ from improvement.models import (
     ProgressUpdate,
     Risk,
     Theme,
+    due_revision_q,
 )
 from improvement.rag import days_overdue, derive_action_rag
 from inspections.models import Recommendation
@@ -100,14 +101,11 @@ def take_snapshot(*, plan: Plan, as_at: datetime.date, board=None, meeting=None)
 
 def _actions(plan, actions, *, leads, as_at, cutoff) -> list[dict]:
     ids = [a.id for a in actions]
-    revised = Q(due_on_before__isnull=False) & (
-        Q(due_on_after__isnull=True) | ~Q(due_on_after=F("due_on_before"))
-    )
     updates = {
         row["action_id"]: row
         for row in ProgressUpdate.objects.filter(action_id__in=ids, at__lte=cutoff)
         .values("action_id")
-        .annotate(last=Max("at"), revisions=Count("pk", filter=revised))
+        .annotate(last=Max("at"), revisions=Count("pk", filter=due_revision_q()))
     }
     entered = dict(
         Action.history.filter(plan_id=plan.pk, history_date__lte=cutoff)
