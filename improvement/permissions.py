@@ -32,11 +32,7 @@ def is_improvement_lead(user, plan: Plan) -> bool:
 def leads_action(user, action: Action) -> bool:
     if not user.is_authenticated:
         return False
-    return (
-        action.delegates.filter(pk=user.pk).exists()
-        or Action.objects.filter(pk=action.pk, lead__users=user).exists()
-        or Action.objects.filter(pk=action.pk, co_leads__users=user).exists()
-    )
+    return Action.objects.for_user(user).filter(pk=action.pk).exists()
 
 
 def can_view_plan(user, plan: Plan) -> bool:
@@ -44,11 +40,7 @@ def can_view_plan(user, plan: Plan) -> bool:
         return False
     if user.is_superuser or _roles(user, plan) & set(READ_ROLES):
         return True
-    return (
-        plan.actions.filter(lead__users=user).exists()
-        or plan.actions.filter(delegates=user).exists()
-        or plan.actions.filter(co_leads__users=user).exists()
-    )
+    return plan.actions.for_user(user).exists()
 
 
 def plans_visible_to(user):
@@ -59,9 +51,7 @@ def plans_visible_to(user):
         return Plan.objects.all()
     return Plan.objects.filter(
         Q(roles__user=user, roles__role__in=READ_ROLES)
-        | Q(actions__lead__users=user)
-        | Q(actions__delegates=user)
-        | Q(actions__co_leads__users=user)
+        | Q(actions__in=Action.objects.for_user(user))
     ).distinct()
 
 
