@@ -143,6 +143,14 @@ IMPORT_MAX_UNCOMPRESSED_BYTES = int(
 )
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
+# django-import-export allows every staff user to import and export unless these are set.
+# Export needs view (or change) on the model; importing needs add and change on every model the
+# plan workbook writes (improvement.importing.admin_views.IMPORT_WRITES).
+IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
+IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "change"
+# Off: the library's escaping only drops a leading "="; improvement.importing.formats escapes
+# every export (the admin offers only its formats: xlsx, csv, tsv, json).
+IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = False
 
 # Evidence files officers attach to an action.
 EVIDENCE_MAX_BYTES = int(os.environ.get("EVIDENCE_MAX_BYTES", 10 * 1024 * 1024))

@@ -7,7 +7,7 @@ from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
 from improvement.importing.admin_views import (
-    PlanScopedImportExportMixin,
+    PlanExportMixin,
     PlanWorkbookImportMixin,
 )
 from improvement.importing.resources import (
@@ -410,7 +410,7 @@ class ProgressUpdateInline(admin.TabularInline):
 
 
 @admin.register(Action)
-class ActionAdmin(PlanScopedImportExportMixin, SimpleHistoryAdmin):
+class ActionAdmin(PlanExportMixin, SimpleHistoryAdmin):
     resource_classes = [ActionResource]
     form = ActionAdminForm
     list_display = [
@@ -604,7 +604,7 @@ class MeasureValueInline(admin.TabularInline):
 
 
 @admin.register(Measure)
-class MeasureAdmin(PlanScopedImportExportMixin, SimpleHistoryAdmin):
+class MeasureAdmin(PlanExportMixin, SimpleHistoryAdmin):
     resource_classes = [MeasureResource]
     list_display = ["name", "plan", "unit", "direction", "target", "value_count"]
     list_select_related = ["plan"]
@@ -624,7 +624,7 @@ class MeasureAdmin(PlanScopedImportExportMixin, SimpleHistoryAdmin):
 
 
 @admin.register(MeasureValue)
-class MeasureValueAdmin(PlanScopedImportExportMixin, SimpleHistoryAdmin):
+class MeasureValueAdmin(PlanExportMixin, SimpleHistoryAdmin):
     resource_classes = [MeasureValueResource]
     list_display = ["measure", "period_ending", "label", "value", "note"]
     list_select_related = ["measure"]
@@ -677,7 +677,7 @@ def _between(low: int, high: int, message: str):
 
 
 @admin.register(Risk)
-class RiskAdmin(PlanScopedImportExportMixin, SimpleHistoryAdmin):
+class RiskAdmin(PlanExportMixin, SimpleHistoryAdmin):
     resource_classes = [RiskResource]
     form = RiskAdminForm
     list_display = [
@@ -727,5 +727,5 @@ admin.site.unregister(Recommendation)
 
 
 @admin.register(Recommendation)
-class RecommendationAdmin(PlanScopedImportExportMixin, InspectionRecommendationAdmin):
+class RecommendationAdmin(PlanExportMixin, InspectionRecommendationAdmin):
     resource_classes = [RecommendationResource]

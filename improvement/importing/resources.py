@@ -15,7 +15,6 @@ from import_export import fields, resources, widgets
 from improvement.importing.cells import (
     CellError,
     action_reference,
-    escape_formula,
     parse_flag,
     parse_score,
     parse_uk_date,
@@ -94,10 +93,6 @@ class PlanResource(resources.ModelResource):
         skip_diff = True
         use_transactions = True
         instance_loader_class = KeyedLoader
-
-    def export_field(self, field, instance, **kwargs):
-        # Every export path (plan workbook, admin export) hands out text a spreadsheet won't run.
-        return escape_formula(super().export_field(field, instance, **kwargs))
 
     def leads(self) -> LeadBook:
         if self._leads is None:
