@@ -10,7 +10,7 @@ DANGEROUS = [
     " =1+1",
     "＝1+1",
     "\n=1",
-    '=HYPERLINK("http://evil.example","x")',
+    '=HYPERLINK("http://e.vil")',  # fits a 30-character reference
     "|calc",
     "%0A=1",
     "\u00a0=1+1",
