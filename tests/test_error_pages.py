@@ -12,7 +12,9 @@ from django.http import Http404
 from django.test import Client
 from django.views import defaults
 
-SITE_HEADER = '<span class="govuk-header__product-name tracker-header__name">Improvement Tracker</span>'
+SITE_HEADER = (
+    '<span class="govuk-header__product-name tracker-header__name">Improvement Tracker</span>'
+)
 STYLESHEET = 'href="/static/css/tracker.css"'
 HOME_LINK = '<a class="govuk-link" href="/">Go to my actions</a>'
 SECRET_DETAIL = "secret detail: officer 42 is under investigation"
