@@ -123,6 +123,15 @@ STORAGES = {
     },
 }
 
+# Production start (bin/serve, gunicorn.conf.py). The project is an app only for its system
+# checks (config/apps.py). Collected static files go to STATIC_ROOT; with DEBUG off a file missing
+# from the manifest is linked by its plain name instead of making every page a 500
+# (config/storage.py), and `check --deploy` warns when STATIC_ROOT has no manifest.
+INSTALLED_APPS += ["config"]
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
+if not DEBUG:
+    STORAGES["staticfiles"] = {"BACKEND": "config.storage.ProductionStaticFilesStorage"}
+
 TASKS = {
     "default": {
         "BACKEND": os.environ.get(

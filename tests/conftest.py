@@ -1,6 +1,11 @@
 """Persona fixtures match the demo users: an officer who leads actions, a second officer, an
 improvement lead and a board chair of one plan, and an admin."""
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 
 from improvement.models import PlanRole
@@ -48,3 +53,26 @@ def chair(plan):
 @pytest.fixture
 def admin_user(db):
     return factories.UserFactory(username="admin", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture(scope="session")
+def collected_static_root(tmp_path_factory):
+    """A STATIC_ROOT filled by a real `collectstatic` with the production settings, once a run:
+    WhiteNoise compresses every file, which takes seconds."""
+    root = tmp_path_factory.mktemp("staticfiles")
+    dropped = {"DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    env = {k: v for k, v in os.environ.items() if k not in dropped}
+    env.update(
+        DJANGO_SETTINGS_MODULE="config.settings",
+        DEBUG="0",
+        SECRET_KEY="collectstatic-for-tests-only-" + "k3" * 20,
+        STATIC_ROOT=str(root),
+    )
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--no-input", "--verbosity", "0"],
+        cwd=Path(__file__).resolve().parent.parent,
+        env=env,
+        check=True,
+        timeout=180,
+    )
+    return root

@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+
+
+class SiteConfig(AppConfig):
+    """The project itself as an app, only so that its system checks are registered.
+
+    config/ is not an app otherwise, and a check registered from settings, urls or wsgi would
+    be missed by `manage.py check` (which imports none of wsgi, and urls only while checks run).
+    An AppConfig's ready() runs in every process before any check does.
+    """
+
+    name = "config"
+    verbose_name = "Improvement Tracker"
+
+    def ready(self):
+        from config import checks  # noqa: F401
