@@ -3,6 +3,7 @@ from django.db import models
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from improvement.files import PrivateName
 from improvement.models import Lead, Plan
 
 
@@ -136,7 +137,7 @@ class Pack(models.Model):
         max_length=10, choices=PackStatus.choices, default=PackStatus.BUILDING
     )
     snapshot = models.JSONField(default=dict, blank=True)
-    pdf = models.FileField(upload_to="packs/%Y/%m/", blank=True)
+    pdf = models.FileField(upload_to=PrivateName("packs", suffix=".pdf"), blank=True)
     pages = models.PositiveSmallIntegerField(null=True, blank=True)
     error = models.TextField(blank=True)
     requested_by = models.ForeignKey(

@@ -2,18 +2,20 @@
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from boards import services
 from boards.forms import IssuePackForm, PreviewForm
 from boards.models import Board, Pack
 from boards.pack.render import render_html
 from boards.pack.snapshot import pack_snapshot
+from improvement.files import private_file_response
 from improvement.permissions import can_issue_pack, can_read_packs
 
 PACK_NOT_ISSUED = "This pack has not been issued."
+PDF_CONTENT_TYPE = "application/pdf"
 
 
 def _plan_on_board(board: Board, slug: str):
@@ -70,16 +72,17 @@ def pack_page(request, pk: int):
 
 
 @login_required
+@require_safe
 def pack_download(request, pk: int):
-    pack = _readable_pack(request, pk)
-    if not pack.is_issued:
-        raise Http404(PACK_NOT_ISSUED)
-    return FileResponse(
-        pack.pdf.open("rb"),
-        as_attachment=True,
-        filename=pack.filename,
-        content_type="application/pdf",
+    """An issued pack's PDF, for whoever may read the board's packs; to anyone else, and for a
+    pack still building or failed, there is no such file."""
+    pack = get_object_or_404(
+        Pack.objects.select_related("plan").filter(status=Pack.PackStatus.ISSUED).exclude(pdf=""),
+        pk=pk,
     )
+    if not can_read_packs(request.user, pack.plan):
+        raise Http404(PACK_NOT_ISSUED)
+    return private_file_response(pack.pdf, filename=pack.filename, content_type=PDF_CONTENT_TYPE)
 
 
 @login_required

@@ -110,6 +110,8 @@ DATE_INPUT_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Uploaded evidence and issued packs live here, private: /media/ is never routed. Files go out
+# only through the download views, which check permission first (docs/files.md).
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 STORAGES = {
@@ -161,10 +163,33 @@ IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "change"
 # every export (the admin offers only its formats: xlsx, csv, tsv, json).
 IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = False
 
-# Evidence files officers attach to an action.
+# Evidence files officers attach to an action, each checked by its content (improvement/uploads.py).
 EVIDENCE_MAX_BYTES = int(os.environ.get("EVIDENCE_MAX_BYTES", 10 * 1024 * 1024))
-EVIDENCE_EXTENSIONS = ["pdf", "docx", "xlsx", "pptx", "odt", "ods", "csv", "txt", "png", "jpg"]
+EVIDENCE_EXTENSIONS = [
+    *("pdf", "docx", "xlsx", "pptx", "doc", "xls", "ppt", "odt", "ods", "odp"),
+    *("png", "jpg", "jpeg", "txt", "csv"),
+]
+EVIDENCE_MAX_UNCOMPRESSED_BYTES = int(
+    os.environ.get("EVIDENCE_MAX_UNCOMPRESSED_BYTES", 100 * 1024 * 1024)
+)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
+# A multipart body longer than this is stopped at its first file, before it is read whole:
+# a little above the largest file any form takes, for the form's other fields.
+UPLOAD_MAX_REQUEST_BYTES = int(
+    os.environ.get(
+        "UPLOAD_MAX_REQUEST_BYTES", max(EVIDENCE_MAX_BYTES, IMPORT_MAX_BYTES) + 1024 * 1024
+    )
+)
+FILE_UPLOAD_HANDLERS = [
+    "improvement.uploads.UploadLimitHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+# Behind nginx, the URL prefix of an `internal` location over MEDIA_ROOT (e.g. "/protected/"):
+# downloads answer with X-Accel-Redirect after the permission check. Behind Apache with
+# mod_xsendfile, PRIVATE_FILES_SENDFILE=1 answers with X-Sendfile instead. Off: Django streams.
+PRIVATE_FILES_ACCEL_REDIRECT = os.environ.get("PRIVATE_FILES_ACCEL_REDIRECT", "")
+PRIVATE_FILES_SENDFILE = env_flag("PRIVATE_FILES_SENDFILE")
 
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_flag("SECURE_SSL_REDIRECT", True)

@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Count
+from django.urls import reverse
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -54,8 +55,6 @@ PROGRESS_FIELDS = (
     "impact_evidence",
 )
 SHORT_TEXT = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 50})}}
-# Evidence links are typed without a scheme as often as with one; assume https (Django 6's default).
-HTTPS_LINKS = {models.URLField: {"assume_scheme": "https"}}
 ADMIN_MEDIA_CSS = {"all": ["css/tracker.css", "css/admin.css"]}
 
 
@@ -371,12 +370,41 @@ class MilestoneInline(admin.TabularInline):
     extra = 0
 
 
-class EvidenceInline(admin.TabularInline):
-    formfield_overrides = HTTPS_LINKS
+class EvidenceReadOnly:
+    """Evidence is added on the site's update page, where the file is checked and the progress
+    update written; the admin shows it, links the file through the download view and can delete
+    a row, but cannot add or change one, so nothing reaches storage around those rules."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="File")
+    def download(self, obj):
+        if not obj.file:
+            return "–"
+        return format_html(
+            '<a href="{}">{}</a>', obj.get_download_url(), obj.original_name or "Download"
+        )
+
+    @admin.display(description="Add evidence")
+    def add_on_site(self, obj):
+        url = reverse(
+            "improvement:action_update",
+            kwargs={"slug": obj.action.plan.slug, "reference": obj.action.reference},
+        )
+        return format_html('<a href="{}">On the action\'s update page</a>', url)
+
+
+class EvidenceInline(EvidenceReadOnly, admin.TabularInline):
     model = Evidence
-    fields = ["description", "file", "link", "uploaded_by", "uploaded_at"]
-    readonly_fields = ["uploaded_by", "uploaded_at"]
-    extra = 0
+    fields = ["description", "download", "link", "uploaded_by", "uploaded_at"]
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("action__plan", "uploaded_by")
 
 
 class ProgressUpdateInline(admin.TabularInline):
@@ -521,16 +549,6 @@ class ActionAdmin(PlanExportMixin, SimpleHistoryAdmin):
         else:
             super().save_model(request, obj, form, change)
 
-    def save_formset(self, request, form, formset, change):
-        if formset.model is Evidence:
-            for evidence in formset.save(commit=False):
-                evidence.uploaded_by = evidence.uploaded_by or request.user
-                evidence.save()
-            for evidence in formset.deleted_objects:
-                evidence.delete()
-            return
-        super().save_formset(request, form, formset, change)
-
 
 @admin.register(ProgressUpdate)
 class ProgressUpdateAdmin(admin.ModelAdmin):
@@ -578,20 +596,26 @@ class MilestoneAdmin(admin.ModelAdmin):
 
 
 @admin.register(Evidence)
-class EvidenceAdmin(admin.ModelAdmin):
-    formfield_overrides = HTTPS_LINKS
+class EvidenceAdmin(EvidenceReadOnly, admin.ModelAdmin):
     list_display = ["__str__", "action", "uploaded_by", "uploaded_at"]
-    list_select_related = ["action", "uploaded_by"]
-    search_fields = ["description", "link", "action__reference"]
+    list_select_related = ["action__plan", "uploaded_by"]
+    search_fields = ["description", "link", "original_name", "action__reference"]
     ordering = ["-uploaded_at"]
-    autocomplete_fields = ["action"]
-    raw_id_fields = ["update"]
-    readonly_fields = ["uploaded_by", "uploaded_at"]
+    fields = [
+        "action",
+        "update",
+        "description",
+        "download",
+        "link",
+        "uploaded_by",
+        "uploaded_at",
+        "add_on_site",
+    ]
+    readonly_fields = fields
     list_per_page = 100
 
-    def save_model(self, request, obj, form, change):
-        obj.uploaded_by = obj.uploaded_by or request.user
-        super().save_model(request, obj, form, change)
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("action__plan", "uploaded_by")
 
 
 # Measures and risks ----------------------------------------------------------------------------

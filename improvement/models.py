@@ -6,7 +6,9 @@ from django.db.models import F, Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from improvement.files import PrivateName
 from improvement.querysets import ActionQuerySet
+from improvement.uploads import validate_evidence_file
 from inspections.models import Inspection, Recommendation
 
 
@@ -299,7 +301,11 @@ class Evidence(models.Model):
     update = models.ForeignKey(
         ProgressUpdate, on_delete=models.SET_NULL, null=True, blank=True, related_name="evidence"
     )
-    file = models.FileField(upload_to="evidence/%Y/%m/", blank=True)
+    file = models.FileField(
+        upload_to=PrivateName("evidence"), blank=True, validators=[validate_evidence_file]
+    )
+    # The name the file had on the officer's machine: shown and used for the download only.
+    original_name = models.CharField(max_length=255, blank=True)
     link = models.URLField(max_length=500, blank=True)
     description = models.CharField(max_length=300, blank=True)
     uploaded_by = models.ForeignKey(
@@ -315,7 +321,17 @@ class Evidence(models.Model):
         ]
 
     def __str__(self):
-        return self.description or self.link or self.file.name
+        return self.description or self.link or self.original_name
+
+    def get_download_url(self) -> str:
+        return reverse(
+            "improvement:evidence",
+            kwargs={
+                "slug": self.action.plan.slug,
+                "reference": self.action.reference,
+                "pk": self.pk,
+            },
+        )
 
 
 class Milestone(models.Model):

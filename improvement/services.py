@@ -3,15 +3,14 @@
 import datetime
 from pathlib import Path
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 
 from improvement.models import DONE_STATUSES, Action, Evidence, ProgressUpdate, Rag, Status
 from improvement.permissions import can_sign_off, can_update_action
 from improvement.rag import completed_rag
+from improvement.uploads import validate_evidence_file
 
 COMMENTARY_REQUIRED = "Say what has changed: commentary is required when the RAG or status changes."
 COMMENTARY_REQUIRED_RED_AMBER = "Commentary is required for a red or amber RAG."
@@ -149,25 +148,21 @@ SEND_BACK_REASON_REQUIRED = "Say why the action is being sent back."
 SIGNED_OFF = "Signed off as complete."
 SENT_BACK = "Sent back: %(reason)s"
 EVIDENCE_MISSING = "Choose a file or give a link."
-EVIDENCE_TYPE_REFUSED = "The file must be a %(extensions)s file."
-EVIDENCE_TOO_LARGE = "The file must be smaller than %(limit)s."
 EVIDENCE_ADDED = "Evidence added: %(name)s"
 
 
-def check_evidence_file(file) -> None:
-    """The one rule for evidence files, used by the form (to show the error) and the service."""
-    allowed = [ext.lower() for ext in settings.EVIDENCE_EXTENSIONS]
-    extension = Path(file.name or "").suffix.lstrip(".").lower()
-    if extension not in allowed:
-        raise ValidationError(
-            EVIDENCE_TYPE_REFUSED % {"extensions": ", ".join(allowed[:-1]) + " or " + allowed[-1]},
-            code="evidence_type",
-        )
-    if file.size > settings.EVIDENCE_MAX_BYTES:
-        raise ValidationError(
-            EVIDENCE_TOO_LARGE % {"limit": filesizeformat(settings.EVIDENCE_MAX_BYTES)},
-            code="evidence_size",
-        )
+def _check_evidence_file(file) -> None:
+    # The model field's own validator, asked before anything is written, keyed for the form.
+    try:
+        validate_evidence_file(file)
+    except ValidationError as refused:
+        raise ValidationError({"evidence_file": refused.messages}) from refused
+
+
+def original_name(file) -> str:
+    """The uploader's file name, kept only to show and to name the download."""
+    name = Path(file.name or "").name
+    return "".join(ch for ch in name if ch.isprintable())[-255:]
 
 
 def _require(allowed: bool) -> None:
@@ -212,7 +207,7 @@ def update_action(
     _require(can_update_action(by, action))
     locked = _lock(action, expected_version=expected_version)
     if evidence_file:
-        check_evidence_file(evidence_file)
+        _check_evidence_file(evidence_file)
     new_status = _status_asked(locked.status, status)
     if new_status == Status.AWAITING_SIGN_OFF and locked.status != new_status:
         _check_impact_evidence(impact_evidence if impact_evidence is not None else "")
@@ -347,17 +342,16 @@ def attach_evidence(
     if not file and not link:
         raise ValidationError({"evidence_file": EVIDENCE_MISSING})
     if file:
-        try:
-            check_evidence_file(file)
-        except ValidationError as refused:
-            raise ValidationError({"evidence_file": refused.messages}) from refused
+        _check_evidence_file(file)
     locked = _lock(action, expected_version=expected_version)
     if update is None:
-        update = _evidence_update(locked, by=by, name=description or link or file.name, at=at)
+        name = description or link or original_name(file)
+        update = _evidence_update(locked, by=by, name=name, at=at)
     evidence = Evidence(
         action=locked,
         update=update,
         file=file or "",
+        original_name=original_name(file) if file else "",
         link=link,
         description=description,
         uploaded_by=by,

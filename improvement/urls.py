@@ -20,6 +20,11 @@ urlpatterns = [
         name="action_update",
     ),
     path(
+        "plans/<slug:slug>/actions/<str:reference>/evidence/<int:pk>/",
+        views.evidence_download,
+        name="evidence",
+    ),
+    path(
         "plans/<slug:slug>/actions/<str:reference>/sign-off/",
         views.action_sign_off,
         name="action_sign_off",

@@ -9,12 +9,18 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 
-from improvement import selectors, services
+from improvement import selectors, services, uploads
+from improvement.files import private_file_response
 from improvement.filters import ActionFilter
 from improvement.forms import SignOffForm, UpdateActionForm
 from improvement.importing.export import XLSX_CONTENT_TYPE, export_actions_xlsx
-from improvement.models import Action, Plan, Status
-from improvement.permissions import can_sign_off, can_update_action, can_view_plan
+from improvement.models import Action, Evidence, Plan, Status
+from improvement.permissions import (
+    can_read_action,
+    can_sign_off,
+    can_update_action,
+    can_view_plan,
+)
 
 PLAN_PAGE_SIZE = 50
 UPDATE_SAVED = "Your update has been saved."
@@ -143,6 +149,25 @@ def action_detail(request, slug, reference):
     )
 
 
+@login_required
+@require_safe
+def evidence_download(request, slug, reference, pk):
+    """An evidence file, for whoever may read its action; anyone else is told it is not there."""
+    evidence = get_object_or_404(
+        Evidence.objects.select_related("action__plan").exclude(file=""),
+        pk=pk,
+        action__reference=reference,
+        action__plan__slug=slug,
+    )
+    if not can_read_action(request.user, evidence.action):
+        raise Http404
+    return private_file_response(
+        evidence.file,
+        filename=evidence.original_name or f"evidence-{evidence.pk}",
+        content_type=uploads.content_type_for(evidence.original_name),
+    )
+
+
 def _show_refusal(form, refused: ValidationError, *, aliases: dict | None = None) -> None:
     """A service's refusal shown beside the field it is about, or above the form."""
     if not hasattr(refused, "error_dict"):
@@ -178,7 +203,10 @@ def action_update(request, slug, reference):
     if not can_update_action(request.user, action):
         raise PermissionDenied
     form = UpdateActionForm(
-        request.POST or None, request.FILES or None, initial=UpdateActionForm.initial_for(action)
+        request.POST or None,
+        request.FILES or None,
+        initial=UpdateActionForm.initial_for(action),
+        upload_cut_short=uploads.upload_cut_short(request),
     )
     stale = None
     if request.method == "POST" and form.is_valid():

@@ -92,7 +92,7 @@ ROW_BUILDERS = {
     "boards.Pack": _in_plan(f.PackFactory, board=lambda plan: f.BoardFactory()),
 }
 # Rows that only a service writes: the admin shows them and refuses to add one.
-READ_ONLY = ("improvement.ProgressUpdate", "boards.Pack")
+READ_ONLY = ("improvement.ProgressUpdate", "improvement.Evidence", "boards.Pack")
 
 REGISTERED = sorted(model._meta.label for model in admin.site._registry)
 

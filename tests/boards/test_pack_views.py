@@ -47,7 +47,7 @@ def test_an_officer_cannot_read_the_board_or_its_packs(client, story, officer, i
     client.force_login(officer)
 
     assert client.get(reverse("boards:board", kwargs={"pk": story.board.pk})).status_code == 403
-    assert client.get(reverse("boards:download", kwargs={"pk": issued.pk})).status_code == 403
+    assert client.get(reverse("boards:download", kwargs={"pk": issued.pk})).status_code == 404
     assert client.get(reverse("boards:preview", kwargs={"pk": issued.pk})).status_code == 403
 
 
