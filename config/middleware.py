@@ -1,6 +1,37 @@
-"""Security middleware: what browsers and proxies may keep of a response."""
+"""Security middleware: the Content-Security-Policy's admin allowance, and what browsers and
+proxies may keep of a response."""
 
+import base64
+import hashlib
+
+from csp.constants import UNSAFE_HASHES
+from csp.middleware import CSPMiddleware
+from django.conf import settings
+from django.urls import reverse
 from django.utils.cache import patch_cache_control
+
+
+def _hash(text: str) -> str:
+    digest = hashlib.sha256(text.encode()).digest()
+    return f"'sha256-{base64.b64encode(digest).decode()}'"
+
+
+class ContentSecurityPolicyMiddleware(CSPMiddleware):
+    """django-csp's middleware; on admin pages it adds the hashes of settings.CSP_ADMIN_INLINE.
+
+    'unsafe-hashes' lets a hash match a style or handler attribute, not only a <style> or
+    <script> element: it allows those exact texts, never inline code in general.
+    """
+
+    def get_policy_parts(self, request, response, report_only=False):
+        parts = super().get_policy_parts(request, response, report_only)
+        if request.path.startswith(reverse("admin:index")):
+            update = dict(parts.update or {})
+            for directive, texts in settings.CSP_ADMIN_INLINE.items():
+                extra = [UNSAFE_HASHES, *map(_hash, texts)]
+                update[directive] = [*update.get(directive, []), *extra]
+            parts.update = update
+        return parts
 
 
 class NoStoreForPrivateResponses:

@@ -53,9 +53,7 @@ def locked_out(request, original_response=None, credentials=None):
         "form": SignInForm(request),
         "next": request.POST.get("next", ""),
         "locked_out": SIGN_IN_LOCKED,
-        "locked_until": SIGN_IN_LOCKED_UNTIL % {"wait": _wait_words(cool_off)}
-        if cool_off
-        else "",
+        "locked_until": SIGN_IN_LOCKED_UNTIL % {"wait": _wait_words(cool_off)} if cool_off else "",
         "password_reset": settings.EMAIL_CONFIGURED,
     }
     return render(
@@ -100,6 +98,7 @@ class ResetForm(PasswordResetForm):
         server = getattr(self._connection, "connection", None)
         if server is None:
             return
+        server.ehlo_or_helo_if_needed()
         code, reply = server.mail(from_email)
         server.rset()
         if code >= 400:
@@ -173,4 +172,3 @@ class SignInView(auth_views.LoginView):
 
     def get_context_data(self, **kwargs):
         return {**super().get_context_data(**kwargs), "password_reset": settings.EMAIL_CONFIGURED}
-
