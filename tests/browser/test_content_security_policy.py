@@ -10,6 +10,9 @@ from tests.browser.conftest import PASSWORD, sign_in
 
 pytestmark = pytest.mark.browser
 
+# Django admin's own template, outside /admin/: it must need no admin allowance.
+PASSWORD_CHANGE = "/accounts/password_change/"
+
 LISTEN = """
 window.__violations = [];
 document.addEventListener("securitypolicyviolation", (event) => {
@@ -56,7 +59,7 @@ def test_the_sign_in_page_and_the_officer_pages_raise_no_violation(
         page,
         console,
         live_server.url,
-        ["/", plan, f"{plan}recommendations/7/", action, f"{action}update/"],
+        [PASSWORD_CHANGE, "/", plan, f"{plan}recommendations/7/", action, f"{action}update/"],
     )
     # GOV.UK Frontend ran from its static module: the js classes are on and components started.
     assert "govuk-frontend-supported" in page.evaluate("document.body.className")
