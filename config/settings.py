@@ -5,10 +5,14 @@ missing SECRET_KEY stops the process: a fallback secret in production is worse t
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
+
+from config.mail import email_settings
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -47,21 +51,29 @@ INSTALLED_APPS = [
     "import_export",
     "simple_history",
     "django_tasks",
+    "axes",
     "inspections",
     "improvement",
     "boards",
 ]
 
+# The header middleware sits before WhiteNoise so static files carry the policies too; the
+# no-store middleware sits after it, so static files keep WhiteNoise's long cache, and after
+# authentication, which it needs. Axes goes last, as its documentation asks.
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
+    "config.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "config.middleware.NoStoreForPrivateResponses",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -96,6 +108,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+# Axes first: it refuses a locked-out username before any password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
@@ -191,6 +208,82 @@ FILE_UPLOAD_HANDLERS = [
 PRIVATE_FILES_ACCEL_REDIRECT = os.environ.get("PRIVATE_FILES_ACCEL_REDIRECT", "")
 PRIVATE_FILES_SENDFILE = env_flag("PRIVATE_FILES_SENDFILE")
 
+# Sign-in lock-out (django-axes). Locked by username alone, not username + IP: council staff
+# share a few office and VPN addresses, and someone guessing one officer's password from many
+# addresses must still be stopped. The price is that anyone can lock a known username for the
+# cool-off; an administrator can unlock it at once (admin: Access attempts, or
+# `manage.py axes_reset_username USERNAME`).
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_LOCKOUT_PARAMETERS = ["username"]
+# axes.W006 asks for the IP address in the lock-out key; see above for why it is not.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+# Hours until a locked username unlocks itself; 0 keeps it locked until an administrator acts.
+_cooloff_hours = float(os.environ.get("AXES_COOLOFF_TIME", "1"))
+AXES_COOLOFF_TIME = timedelta(hours=_cooloff_hours) if _cooloff_hours > 0 else None
+AXES_RESET_ON_SUCCESS = True
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_LOCKOUT_CALLABLE = "improvement.accounts.locked_out"
+# The log names the username and address of every failure and lock-out (never the password):
+# what a council's security team asks for after an attack.
+AXES_SENSITIVE_PARAMETERS = []
+
+# Sessions end after this many hours without a request; every request starts the clock again.
+SESSION_IDLE_HOURS = float(os.environ.get("SESSION_IDLE_HOURS", "8"))
+SESSION_COOKIE_AGE = int(SESSION_IDLE_HOURS * 3600)
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+
+# Outgoing e-mail (EMAIL_URL or EMAIL_HOST...); sets EMAIL_CONFIGURED, which offers password reset.
+globals().update(email_settings(os.environ, debug=DEBUG))
+
+# Only the site's own scripts, styles and images; the board pack's charts are data: images.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    }
+}
+# The admin's own templates (Django's, django-import-export's, django-simple-history's) carry a
+# few inline styles and one inline handler. On admin pages only, the policy allows exactly these
+# texts by their hashes (config.middleware.ContentSecurityPolicyMiddleware); nothing else inline.
+CSP_ADMIN_INLINE = {
+    "style-src": [
+        "\n      #changelist table thead th:first-child {width: inherit}\n    ",
+        "padding: 0;",
+        "font-weight: bold;",
+        "border-top: 0",
+    ],
+    "script-src": ["onSelectToggleChange(event)"],
+}
+# Every powerful browser feature off: the tracker uses none of them.
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "browsing-topics",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "publickey-credentials-get",
+        "usb",
+        "xr-spatial-tracking",
+    )
+}
+
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_flag("SECURE_SSL_REDIRECT", True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -207,4 +300,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    # Failed sign-ins (INFO) and lock-outs (WARNING) reach the console whatever LOG_LEVEL says.
+    "loggers": {"axes": {"level": "INFO"}, "improvement.accounts": {"level": "INFO"}},
 }

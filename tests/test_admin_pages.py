@@ -3,6 +3,7 @@ queries whatever its row count. The registry is walked, so a newly registered mo
 (and fails until it has a row builder below)."""
 
 import pytest
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin
 from django.contrib.auth.models import Group
 from django.db import connection
@@ -62,6 +63,23 @@ def _meeting_actions(n):
     f.MeetingActionFactory.create_batch(n, meeting=f.MeetingFactory(), owner=f.LeadFactory())
 
 
+def _sign_in_records(model, **fields):
+    def build(n):
+        start = model.objects.count()
+        model.objects.bulk_create(
+            model(
+                username=f"user{start + i}",
+                ip_address="192.0.2.1",
+                user_agent="Mozilla/5.0",
+                path_info="/accounts/login/",
+                **fields,
+            )
+            for i in range(n)
+        )
+
+    return build
+
+
 ROW_BUILDERS = {
     "auth.User": _users,
     "auth.Group": _groups,
@@ -90,9 +108,20 @@ ROW_BUILDERS = {
     "boards.Attendance": _under(f.AttendanceFactory, "meeting", f.MeetingFactory),
     "boards.MeetingAction": _meeting_actions,
     "boards.Pack": _in_plan(f.PackFactory, board=lambda plan: f.BoardFactory()),
+    "axes.AccessAttempt": _sign_in_records(AccessAttempt, failures_since_start=5),
+    "axes.AccessFailureLog": _sign_in_records(AccessFailureLog),
+    "axes.AccessLog": _sign_in_records(AccessLog),
 }
-# Rows that only a service writes: the admin shows them and refuses to add one.
-READ_ONLY = ("improvement.ProgressUpdate", "improvement.Evidence", "boards.Pack")
+# Rows that only a service (or django-axes, at sign-in) writes: the admin shows them and refuses
+# to add one.
+READ_ONLY = (
+    "improvement.ProgressUpdate",
+    "improvement.Evidence",
+    "boards.Pack",
+    "axes.AccessAttempt",
+    "axes.AccessFailureLog",
+    "axes.AccessLog",
+)
 
 REGISTERED = sorted(model._meta.label for model in admin.site._registry)
 
