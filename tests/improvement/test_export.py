@@ -54,8 +54,11 @@ def test_exported_actions_read_back_in_the_import_layout_as_written(action):
     assert cells['=HYPERLINK("http://evil.example")'] == cells["@SUM(A1) -2 +3"] == "s"
 
 
-# openpyxl (like Excel) reads a carriage return in a cell's XML back as a line feed.
-XLSX_READS = {"\r=1+1": "\n=1+1"}
+
+def _as_read(text):
+    # XML may normalise a carriage return in a cell to a line feed: openpyxl's own parser does,
+    # lxml (when installed) keeps it. Either way the text is the text written.
+    return text.replace("\r", "\n")
 
 
 @pytest.mark.parametrize("text", [*DANGEROUS, "- reviewed monthly"])
@@ -74,7 +77,7 @@ def test_hostile_text_is_a_plain_string_cell_in_every_xlsx_export(plan, text):
         cells = dict(zip(header, book["Actions"][2], strict=True))
         for column in ("reference", "action", "comments", "lead", "by_when"):
             assert cells[column].data_type == "s", column
-            assert cells[column].value == XLSX_READS.get(text, text), column
+            assert _as_read(cells[column].value) == _as_read(text), column
 
 
 def test_numbers_and_flags_stay_typed_in_the_xlsx(plan):
