@@ -6,10 +6,6 @@ from django.urls import include, path
 
 from improvement.forms import SignInForm
 
-admin.site.site_header = "Improvement Tracker administration"
-admin.site.site_title = "Improvement Tracker"
-admin.site.index_title = "Plans, recommendations, risks and boards"
-
 urlpatterns = [
     path("admin/", admin.site.urls),
     path(
