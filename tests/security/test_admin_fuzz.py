@@ -11,7 +11,7 @@ from django.contrib import admin
 from django.db import models
 from django.urls import URLPattern, reverse
 
-from improvement.search import SEARCH_TOO_MANY_WORDS
+from improvement.search import SEARCH_TOO_LONG, SEARCH_TOO_MANY_WORDS
 from tests import factories as f
 
 HUGE = "99999999999999999999"
@@ -134,3 +134,56 @@ def test_every_registered_model_is_fuzzed():
     fuzzed = {case.values[0] for case in _cases()}
 
     assert fuzzed == {model._meta.label for model in admin.site._registry}
+
+
+def test_an_admin_search_of_3000_words_is_refused_and_never_reaches_the_database(
+    client, admin_user, rows, django_assert_max_num_queries
+):
+    client.force_login(admin_user)
+    url = reverse("admin:improvement_action_changelist")
+
+    with django_assert_max_num_queries(2) as captured:
+        refused = client.get(url, {"q": MANY_WORDS, "status": "in_progress"})
+    listing = client.get(refused["Location"])
+
+    assert refused.status_code == 302
+    assert refused["Location"] == f"{url}?status=in_progress"
+    assert SEARCH_TOO_LONG in listing.text
+    assert not any("needle" in query["sql"] for query in captured.captured_queries)
+
+
+def test_an_admin_search_within_the_bounds_still_finds_rows(client, admin_user, rows):
+    client.force_login(admin_user)
+    action = rows.actions.get()
+
+    listing = client.get(reverse("admin:improvement_action_changelist"), {"q": action.reference})
+
+    assert listing.status_code == 200
+    assert list(listing.context["cl"].result_list) == [action]
+
+
+def test_an_admin_autocomplete_search_of_3000_words_is_refused(client, admin_user, rows):
+    client.force_login(admin_user)
+
+    response = client.get(
+        reverse("admin:autocomplete"),
+        {
+            "term": MANY_WORDS,
+            "app_label": "improvement",
+            "model_name": "action",
+            "field_name": "lead",
+        },
+    )
+
+    assert response.status_code == 400
+    assert response.json() == {"error": SEARCH_TOO_LONG}
+
+
+def test_an_admin_search_of_eleven_words_is_refused_with_the_word_limit(client, admin_user, rows):
+    client.force_login(admin_user)
+    url = reverse("admin:improvement_action_changelist")
+
+    listing = client.get(url, {"q": " ".join(["audit"] * 11)}, follow=True)
+
+    assert listing.redirect_chain == [(url, 302)]
+    assert SEARCH_TOO_MANY_WORDS in listing.text

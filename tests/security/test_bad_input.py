@@ -74,7 +74,7 @@ def test_more_than_ten_short_words_are_refused_with_the_word_limit(as_officer, p
 
     assert SEARCH_TOO_MANY_WORDS == "Search for at most 10 words."
     assert response.context["filter"].form.errors == {"q": [SEARCH_TOO_MANY_WORDS]}
-    assert f'id="id_q-error"' in response.content.decode()
+    assert 'id="id_q-error"' in response.content.decode()
     assert _listed(response) == []
 
 
