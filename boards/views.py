@@ -18,23 +18,36 @@ PACK_NOT_ISSUED = "This pack has not been issued."
 PDF_CONTENT_TYPE = "application/pdf"
 
 
-def _plan_on_board(board: Board, slug: str):
-    return get_object_or_404(board.plans, slug=slug)
+# Whoever may not read a board's packs gets the 404 of a missing board, plan or pack: a 403
+# would tell an outsider that it exists. Whoever may read them but not issue gets a 403.
+
+
+def _issuable_plan(request, pk: int, slug: str):
+    board = Board.objects.filter(pk=pk).first()
+    plan = board.plans.filter(slug=slug).first() if board else None
+    if plan is None or not can_read_packs(request.user, plan):
+        raise Http404
+    if not can_issue_pack(request.user, plan):
+        raise PermissionDenied
+    return board, plan
 
 
 def _readable_pack(request, pk: int) -> Pack:
-    pack = get_object_or_404(Pack.objects.select_related("plan", "board", "meeting"), pk=pk)
-    if not can_read_packs(request.user, pack.plan):
-        raise PermissionDenied
+    pack = Pack.objects.select_related("plan", "board", "meeting").filter(pk=pk).first()
+    if pack is None or not can_read_packs(request.user, pack.plan):
+        raise Http404
     return pack
 
 
 @login_required
+@require_safe
 def board_page(request, pk: int):
-    board = get_object_or_404(Board, pk=pk)
-    plans = [plan for plan in board.plans.all() if can_read_packs(request.user, plan)]
+    board = Board.objects.filter(pk=pk).first()
+    plans = (
+        [plan for plan in board.plans.all() if can_read_packs(request.user, plan)] if board else []
+    )
     if not plans:
-        raise PermissionDenied
+        raise Http404
     packs = (
         Pack.objects.filter(board=board, plan__in=plans, status=Pack.PackStatus.ISSUED)
         .select_related("plan", "meeting", "issued_by")
@@ -49,10 +62,7 @@ def board_page(request, pk: int):
 @login_required
 @require_http_methods(["GET", "POST"])
 def issue_pack(request, pk: int, slug: str):
-    board = get_object_or_404(Board, pk=pk)
-    plan = _plan_on_board(board, slug)
-    if not can_issue_pack(request.user, plan):
-        raise PermissionDenied
+    board, plan = _issuable_plan(request, pk, slug)
     form = IssuePackForm(request.POST or None, board=board)
     if request.method == "POST" and form.is_valid():
         try:
@@ -66,6 +76,7 @@ def issue_pack(request, pk: int, slug: str):
 
 
 @login_required
+@require_safe
 def pack_page(request, pk: int):
     pack = _readable_pack(request, pk)
     return render(request, "boards/pack.html", {"pack": pack})
@@ -86,6 +97,7 @@ def pack_download(request, pk: int):
 
 
 @login_required
+@require_safe
 def pack_preview(request, pk: int):
     pack = _readable_pack(request, pk)
     if not pack.is_issued:
@@ -94,11 +106,9 @@ def pack_preview(request, pk: int):
 
 
 @login_required
+@require_safe
 def draft_preview(request, pk: int, slug: str):
-    board = get_object_or_404(Board, pk=pk)
-    plan = _plan_on_board(board, slug)
-    if not can_issue_pack(request.user, plan):
-        raise PermissionDenied
+    board, plan = _issuable_plan(request, pk, slug)
     form = PreviewForm(request.GET)
     if not form.is_valid():
         return redirect("boards:issue", pk=board.pk, slug=plan.slug)

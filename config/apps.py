@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.contrib.admin.apps import AdminConfig
 
 
 class SiteConfig(AppConfig):
@@ -9,8 +10,17 @@ class SiteConfig(AppConfig):
     An AppConfig's ready() runs in every process before any check does.
     """
 
+    # Two AppConfigs live in this module, so say which one "config" in INSTALLED_APPS means.
+    default = True
     name = "config"
     verbose_name = "Improvement Tracker"
 
     def ready(self):
         from config import checks  # noqa: F401
+
+
+class TrackerAdminConfig(AdminConfig):
+    """Django's admin app with the tracker's site as admin.site."""
+
+    default = False
+    default_site = "config.admin.TrackerAdminSite"

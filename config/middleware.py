@@ -1,14 +1,39 @@
-"""Security middleware: the Content-Security-Policy's admin allowance, and what browsers and
-proxies may keep of a response."""
+"""Security middleware: requests no page could want refused first; the Content-Security-Policy's
+admin allowance; and what browsers and proxies may keep of a response."""
 
 import base64
 import hashlib
+import re
+from urllib.parse import unquote_plus
 
 from csp.constants import UNSAFE_HASHES
 from csp.middleware import CSPMiddleware
 from django.conf import settings
+from django.core.exceptions import BadRequest
+from django.http import Http404
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
+
+# C0 and C1 control characters: no URL of the site holds one, and a NUL makes PostgreSQL raise.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+QUERY_HAS_NUL = "The address holds a character no page accepts."
+
+
+class InputGuardMiddleware:
+    """A path with a control character is a 404; a query string with a NUL byte is a 400.
+
+    First in MIDDLEWARE, so static files, the admin and every view are covered without asking.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if CONTROL_CHARACTERS.search(request.path):
+            raise Http404
+        if "\x00" in unquote_plus(request.META.get("QUERY_STRING", "")):
+            raise BadRequest(QUERY_HAS_NUL)
+        return self.get_response(request)
 
 
 def _hash(text: str) -> str:

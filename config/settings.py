@@ -40,7 +40,7 @@ CSRF_TRUSTED_ORIGINS = [
 ]
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "config.apps.TrackerAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -61,6 +61,7 @@ INSTALLED_APPS = [
 # no-store middleware sits after it, so static files keep WhiteNoise's long cache, and after
 # authentication, which it needs. Axes goes last, as its documentation asks.
 MIDDLEWARE = [
+    "config.middleware.InputGuardMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "config.middleware.ContentSecurityPolicyMiddleware",

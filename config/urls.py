@@ -4,10 +4,6 @@ from django.urls import include, path
 
 from improvement import accounts
 
-admin.site.site_header = "Improvement Tracker administration"
-admin.site.site_title = "Improvement Tracker"
-admin.site.index_title = "Plans, recommendations, risks and boards"
-
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/login/", accounts.SignInView.as_view(), name="login"),

@@ -5,7 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 
@@ -29,6 +29,8 @@ SIGNED_OFF = "The action has been signed off as complete."
 SENT_BACK = "The action has been sent back to its lead."
 SIGN_OFF_REQUESTED = "The action is now awaiting sign-off by an improvement lead."
 NO_ACTIONS_FOR_RECOMMENDATION = "No open or completed action answers this recommendation."
+FIX_FILTERS_TO_LIST = "Correct the filters to see the actions."
+FIX_FILTERS_TO_DOWNLOAD = "Correct the filters on the plan page, then download the list again."
 
 
 def _today():
@@ -36,14 +38,21 @@ def _today():
 
 
 def _readable_plan(request, slug: str) -> Plan:
-    plan = get_object_or_404(Plan, slug=slug)
-    if not can_view_plan(request.user, plan):
-        raise PermissionDenied
+    """The plan, or the same 404 whether it is missing or only hidden from this user.
+
+    A 403 for another council's plan would tell an outsider which plans exist.
+    """
+    plan = Plan.objects.filter(slug=slug).first()
+    if plan is None or not can_view_plan(request.user, plan):
+        raise Http404
     return plan
 
 
 def _action(plan: Plan, reference: str) -> Action:
-    return get_object_or_404(plan.actions.select_related("plan"), reference=reference)
+    action = plan.actions.select_related("plan").filter(reference=reference).first()
+    if action is None:
+        raise Http404
+    return action
 
 
 @login_required
@@ -69,7 +78,15 @@ def plan_download(request, slug):
     plan = _readable_plan(request, slug)
     today = _today()
     filterset = _filtered(request, plan, today)
-    actions = filterset.qs if filterset.is_valid() else plan.actions.none()
+    if not filterset.is_valid():
+        # A file of every action would pass for the list the user asked for.
+        return render(
+            request,
+            "improvement/download_refused.html",
+            {"plan": plan, "filter": filterset, "message": FIX_FILTERS_TO_DOWNLOAD},
+            status=400,
+        )
+    actions = filterset.qs
     response = HttpResponse(export_actions_xlsx(actions), content_type=XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{plan.slug}-actions-{today}.xlsx"'
     return response
@@ -81,7 +98,8 @@ def plan_detail(request, slug):
     plan = _readable_plan(request, slug)
     today = _today()
     filterset = _filtered(request, plan, today)
-    actions = filterset.qs
+    # A refused filter lists nothing: rows under an error would pass for its result.
+    actions = filterset.qs if filterset.is_valid() else plan.actions.none()
     page = Paginator(actions, PLAN_PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -95,6 +113,7 @@ def plan_detail(request, slug):
             "actions": selectors.with_derived_rag(page.object_list, today=today),
             "rag_counts": actions.rag_counts(),
             "query": query.urlencode(),
+            "fix_filters_message": FIX_FILTERS_TO_LIST,
         },
     )
 
@@ -198,7 +217,7 @@ def _update_kwargs(data: dict) -> dict:
 @login_required
 @require_http_methods(["GET", "POST"])
 def action_update(request, slug, reference):
-    plan = get_object_or_404(Plan, slug=slug)
+    plan = _readable_plan(request, slug)
     action = _action(plan, reference)
     if not can_update_action(request.user, action):
         raise PermissionDenied
@@ -243,7 +262,7 @@ def action_update(request, slug, reference):
 @login_required
 @require_http_methods(["GET", "POST"])
 def action_sign_off(request, slug, reference):
-    plan = get_object_or_404(Plan, slug=slug)
+    plan = _readable_plan(request, slug)
     action = _action(plan, reference)
     if not can_sign_off(request.user, action):
         raise PermissionDenied
