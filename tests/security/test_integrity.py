@@ -24,6 +24,7 @@ from improvement.models import (
 )
 from improvement.services import SENT_BACK, send_back
 from tests import factories
+from tests.adminforms import posted_form
 
 postgresql_only = pytest.mark.skipif(
     connection.vendor != "postgresql",
@@ -279,3 +280,21 @@ def test_send_back_writes_its_update_once_with_the_reason(db):
         SENT_BACK % {"reason": reason},
         Status.IN_PROGRESS,
     )
+
+
+def test_deleting_an_action_with_updates_from_its_objective_inline_is_a_form_error(
+    client, admin_user, update
+):
+    action = update.action
+    action.objective = factories.ObjectiveFactory(plan=action.plan)
+    action.save()
+    client.force_login(admin_user)
+    url = reverse("admin:improvement_objective_change", args=[action.objective.pk])
+    data = posted_form(client.get(url))
+    data["actions-0-DELETE"] = "on"
+
+    page = client.post(url, data)
+
+    assert page.status_code == 200
+    assert "would require deleting the following protected related objects" in page.text
+    assert Action.objects.filter(pk=action.pk).exists()
