@@ -10,6 +10,7 @@ urlpatterns = [
     path("<int:pk>/plans/<plan:slug>/packs/new/", views.issue_pack, name="issue"),
     path("<int:pk>/plans/<plan:slug>/packs/draft/", views.draft_preview, name="draft"),
     path("packs/<int:pk>/", views.pack_page, name="pack"),
+    path("packs/<int:pk>/retry/", views.retry_pack, name="retry"),
     path("packs/<int:pk>/pdf/", views.pack_download, name="download"),
     path("packs/<int:pk>/preview/", views.pack_preview, name="preview"),
 ]

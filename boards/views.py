@@ -1,10 +1,12 @@
 """Board pages: chairs and members read issued packs; improvement leads issue them."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_http_methods, require_safe
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from boards import services
 from boards.forms import IssuePackForm, PreviewForm
@@ -16,6 +18,10 @@ from improvement.permissions import can_issue_pack, can_read_packs
 
 PACK_NOT_ISSUED = "This pack has not been issued."
 PDF_CONTENT_TYPE = "application/pdf"
+# Chairs and members are told no more than this: the error names code and files, and is the
+# improvement lead's to act on (they see it on the same page, with a retry button).
+PACK_COULD_NOT_BE_BUILT = "This pack could not be built. The improvement lead has been told."
+PACK_RETRY_STARTED = "The pack is being built again."
 
 
 # Whoever may not read a board's packs gets the 404 of a missing board, plan or pack: a 403
@@ -79,7 +85,36 @@ def issue_pack(request, pk: int, slug: str):
 @require_safe
 def pack_page(request, pk: int):
     pack = _readable_pack(request, pk)
-    return render(request, "boards/pack.html", {"pack": pack})
+    is_improvement_lead = can_issue_pack(request.user, pack.plan)
+    stuck = pack.is_stuck(now=timezone.now())
+    return render(
+        request,
+        "boards/pack.html",
+        {
+            "pack": pack,
+            "stuck": stuck,
+            "is_improvement_lead": is_improvement_lead,
+            "can_retry": is_improvement_lead and (stuck or pack.status == Pack.PackStatus.FAILED),
+            "could_not_be_built": PACK_COULD_NOT_BE_BUILT,
+        },
+    )
+
+
+@login_required
+@require_POST
+def retry_pack(request, pk: int):
+    pack = get_object_or_404(Pack.objects.select_related("plan"), pk=pk)
+    if not can_read_packs(request.user, pack.plan):
+        raise Http404
+    if not can_issue_pack(request.user, pack.plan):
+        raise PermissionDenied
+    try:
+        services.retry_pack(pack=pack, by=request.user)
+    except ValidationError as refused:
+        messages.error(request, " ".join(refused.messages))
+    else:
+        messages.success(request, PACK_RETRY_STARTED)
+    return redirect(pack)
 
 
 @login_required

@@ -160,6 +160,10 @@ TASKS = {
     }
 }
 
+# A pack still "building" after this long was left by a build that died (a worker killed
+# mid-render); an improvement lead may then retry it. Longer than any real build takes.
+PACK_BUILD_TIMEOUT_MINUTES = int(os.environ.get("PACK_BUILD_TIMEOUT_MINUTES", 30))
+
 # Shown on every page of a board pack; councils set their own marking.
 PROTECTIVE_MARKING = os.environ.get("PROTECTIVE_MARKING", "OFFICIAL-SENSITIVE")
 

@@ -263,10 +263,34 @@ def due_revision_q(prefix: str = "") -> Q:
     )
 
 
+PROGRESS_UPDATES_ARE_APPEND_ONLY = (
+    "Progress updates are the action's audit trail: they are never changed or deleted. "
+    "Record a new update instead."
+)
+
+
+class AppendOnly(Exception):
+    def __init__(self, message: str = PROGRESS_UPDATES_ARE_APPEND_ONLY):
+        super().__init__(message)
+
+
+class ProgressUpdateQuerySet(models.QuerySet):
+    """The first line of the append-only rule; on PostgreSQL a trigger is the second
+    (migration improvement 0002), which also stops raw SQL."""
+
+    def update(self, **kwargs):
+        raise AppendOnly
+
+    def delete(self):
+        raise AppendOnly
+
+
 class ProgressUpdate(models.Model):
     """Append-only: one row for every change of RAG, status, commentary or due date."""
 
-    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="updates")
+    # PROTECT: deleting an action (or its plan) would delete its audit trail, so the admin
+    # refuses and lists the updates in the way instead.
+    action = models.ForeignKey(Action, on_delete=models.PROTECT, related_name="updates")
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True
     )
@@ -284,12 +308,25 @@ class ProgressUpdate(models.Model):
     # The action's version this update produced; a stale editor is shown the updates after theirs.
     action_version = models.PositiveIntegerField(default=0)
 
+    objects = ProgressUpdateQuerySet.as_manager()
+
     class Meta:
         ordering = ["-at", "-pk"]
         get_latest_by = "at"
 
     def __str__(self):
         return f"{self.action.reference} at {self.at:%d/%m/%Y %H:%M}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AppendOnly
+        # Always an INSERT: a row built with the primary key of an existing update must not
+        # silently overwrite it.
+        kwargs["force_insert"] = True
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnly
 
     @property
     def revises_due_date(self) -> bool:

@@ -49,13 +49,15 @@ def record_progress(
     impact_evidence: str | None = None,
     due_on=_UNSET,
     due_reason: str = "",
+    reason: str = "",
     at: datetime.datetime | None = None,
 ) -> ProgressUpdate | None:
     """Apply an officer's update to an action and write its progress update, atomically.
 
     Arguments left as None (or due_on unset) keep their current value. Returns None when nothing
     changed. Raises StaleEdit when the action moved on since `expected_version`, and
-    ValidationError (with field keys) when the update breaks a rule.
+    ValidationError (with field keys) when the update breaks a rule. `reason` is why sign-off
+    was refused; the update keeps it, or else the due date's reason, since it is written once.
     """
     locked = Action.objects.select_for_update().get(pk=action.pk)
     if locked.version != expected_version:
@@ -100,7 +102,7 @@ def record_progress(
         due_on_before=locked.due_on,
         due_on_after=new_due,
         commentary=commentary,
-        reason=due_reason.strip(),
+        reason=reason.strip() or due_reason.strip(),
         action_version=locked.version + 1,
     )
 
@@ -312,17 +314,15 @@ def send_back(
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": SEND_BACK_REASON_REQUIRED})
-    update = record_progress(
+    return record_progress(
         action=action,
         by=by,
         expected_version=expected_version,
         status=Status.IN_PROGRESS,
         commentary=SENT_BACK % {"reason": reason},
+        reason=reason,
         at=at,
     )
-    update.reason = reason
-    update.save(update_fields=["reason"])
-    return update
 
 
 @transaction.atomic

@@ -173,7 +173,7 @@ def test_a_failed_build_shows_why_and_a_retry_reuses_its_version(
 
     assert "Failed" in status.text
     assert "OSError: disk full" in status.text
-    assert _issue_url(story) in status.text
+    assert reverse("boards:retry", kwargs={"pk": failed.pk}) in status.text
     retried = Pack.objects.get()
     assert (retried.pk, retried.version, retried.status, retried.error) == (
         failed.pk,

@@ -54,7 +54,6 @@ def test_exported_actions_read_back_in_the_import_layout_as_written(action):
     assert cells['=HYPERLINK("http://evil.example")'] == cells["@SUM(A1) -2 +3"] == "s"
 
 
-
 def _as_read(text):
     # XML may normalise a carriage return in a cell to a line feed: openpyxl's own parser does,
     # lxml (when installed) keeps it. Either way the text is the text written.
