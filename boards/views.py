@@ -17,7 +17,7 @@ PACK_NOT_ISSUED = "This pack has not been issued."
 
 
 def _plan_on_board(board: Board, slug: str):
-    return get_object_or_404(board.plans, slug=slug)
+    return get_object_or_404(board.own_plans(), slug=slug)
 
 
 def _readable_pack(request, pk: int) -> Pack:
@@ -30,7 +30,7 @@ def _readable_pack(request, pk: int) -> Pack:
 @login_required
 def board_page(request, pk: int):
     board = get_object_or_404(Board, pk=pk)
-    plans = [plan for plan in board.plans.all() if can_read_packs(request.user, plan)]
+    plans = [plan for plan in board.own_plans() if can_read_packs(request.user, plan)]
     if not plans:
         raise PermissionDenied
     packs = (

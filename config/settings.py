@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "import_export",
     "simple_history",
     "django_tasks",
+    "authorities",
     "inspections",
     "improvement",
     "boards",

@@ -30,7 +30,7 @@ def _today():
 
 
 def _readable_plan(request, slug: str) -> Plan:
-    plan = get_object_or_404(Plan, slug=slug)
+    plan = get_object_or_404(Plan.objects.select_related("authority"), slug=slug)
     if not can_view_plan(request.user, plan):
         raise PermissionDenied
     return plan
