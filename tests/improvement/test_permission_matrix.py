@@ -20,6 +20,8 @@ ALLOWED, FORBIDDEN, SIGN_IN = 200, 403, "sign in"
 MATRIX = [
     ("officer", ALLOWED, ALLOWED, FORBIDDEN),
     ("other_officer", FORBIDDEN, FORBIDDEN, FORBIDDEN),
+    # Leads a post of the same name in another council's plan.
+    ("foreign_officer", FORBIDDEN, FORBIDDEN, FORBIDDEN),
     ("chair", ALLOWED, FORBIDDEN, FORBIDDEN),
     ("improvement_lead", ALLOWED, ALLOWED, ALLOWED),
     ("admin_user", ALLOWED, ALLOWED, ALLOWED),
