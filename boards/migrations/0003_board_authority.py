@@ -93,6 +93,13 @@ def owner_in(apps, owner, authority_id):
     return copy
 
 
+def constraints_now(schema_editor):
+    # PostgreSQL defers foreign key checks to the end of the transaction; the ALTER TABLE that
+    # follows this step refuses to run while any are pending, so check them here.
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+
+
 def forward(apps, schema_editor):
     Authority = apps.get_model("authorities", "Authority")
     Board = apps.get_model("boards", "Board")
@@ -112,6 +119,7 @@ def forward(apps, schema_editor):
     for item in crossing:
         item.owner = owner_in(apps, item.owner, item.meeting.board.authority_id)
         item.save(update_fields=["owner"])
+    constraints_now(schema_editor)
 
 
 def backward(apps, schema_editor):
@@ -122,6 +130,7 @@ def backward(apps, schema_editor):
         if first.pk != item.owner_id:
             item.owner = first
             item.save(update_fields=["owner"])
+    constraints_now(schema_editor)
 
 
 class Migration(migrations.Migration):

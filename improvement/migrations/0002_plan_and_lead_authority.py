@@ -73,6 +73,13 @@ def repoint(m, *, old, new, authority_id=None):
     co_led.update(lead=new)
 
 
+def constraints_now(schema_editor):
+    # PostgreSQL defers foreign key checks to the end of the transaction; the ALTER TABLE that
+    # follows this step refuses to run while any are pending, so check them here.
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+
+
 def forward(apps, schema_editor):
     m = Models(apps)
     for plan in m.Plan.objects.order_by("pk"):
@@ -96,6 +103,7 @@ def forward(apps, schema_editor):
             )
             copy.users.set(lead.users.all())
             repoint(m, old=lead, new=copy, authority_id=authority_id)
+    constraints_now(schema_editor)
 
 
 def backward(apps, schema_editor):
@@ -115,6 +123,7 @@ def backward(apps, schema_editor):
             keep.users.add(*other.users.all())
             repoint(m, old=other, new=keep)
             other.delete()
+    constraints_now(schema_editor)
 
 
 class Migration(migrations.Migration):

@@ -25,12 +25,20 @@ def authority_named(Authority, text):
     return Authority.objects.create(name=name, slug=slug)
 
 
+def constraints_now(schema_editor):
+    # PostgreSQL defers foreign key checks to the end of the transaction; the ALTER TABLE that
+    # follows this step refuses to run while any are pending, so check them here.
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+
+
 def forward(apps, schema_editor):
     Authority = apps.get_model("authorities", "Authority")
     Inspection = apps.get_model("inspections", "Inspection")
     for inspection in Inspection.objects.order_by("pk"):
         inspection.authority = authority_named(Authority, inspection.authority_name)
         inspection.save(update_fields=["authority"])
+    constraints_now(schema_editor)
 
 
 def backward(apps, schema_editor):
@@ -42,6 +50,7 @@ def backward(apps, schema_editor):
             inspection.title = f"{inspection.title} ({inspection.authority.name})"[:200]
         seen.add(inspection.title)
         inspection.save(update_fields=["authority_name", "title"])
+    constraints_now(schema_editor)
 
 
 class Migration(migrations.Migration):

@@ -2,6 +2,8 @@
 same name in two councils is two leads, and a lead of one council grants nothing in another's
 plan, even when the database says otherwise."""
 
+import datetime
+import json
 from io import StringIO
 
 import pytest
@@ -13,6 +15,7 @@ from django.urls import reverse
 
 from boards.admin import BoardAdminForm
 from boards.models import Board, MeetingAction
+from boards.pack.snapshot import pack_snapshot
 from improvement.admin import ActionAdminForm
 from improvement.importing.resources import ActionResource
 from improvement.importing.widgets import LeadBook
@@ -323,3 +326,17 @@ def test_a_plan_forced_onto_another_councils_board_is_not_shown_or_issued(client
     assert client.get(issue).status_code == 404
     assert "Joint" not in client.get(reverse("improvement:my_actions")).content.decode()
     assert list(board.own_plans()) == []
+
+
+# What prints the authority prints its name.
+
+
+def test_the_pack_snapshot_and_the_plan_page_name_the_authority(client, chair, plan):
+    snapshot = pack_snapshot(plan=plan, as_at=datetime.date(2017, 2, 15))
+    client.force_login(chair)
+
+    page = client.get(plan.get_absolute_url())
+
+    assert snapshot["plan"]["authority"] == "Anytown Council"
+    assert json.loads(json.dumps(snapshot))["plan"]["authority"] == "Anytown Council"
+    assert '<span class="govuk-caption-l">Anytown Council</span>' in page.content.decode()
