@@ -205,6 +205,10 @@ class Lead(models.Model):
     def clean(self):
         super().clean()
         self.name_key = normalise_name(self.name)
+        # Forms leave the non-editable name_key out of constraint checks, so check it here.
+        same = Lead.objects.filter(authority_id=self.authority_id, name_key=self.name_key)
+        if self.authority_id is not None and same.exclude(pk=self.pk).exists():
+            raise ValidationError({"name": LEAD_NAME_TAKEN}, code="lead_name_taken")
 
 
 class Theme(models.Model):

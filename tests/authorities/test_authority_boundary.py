@@ -340,3 +340,20 @@ def test_the_pack_snapshot_and_the_plan_page_name_the_authority(client, chair, p
     assert snapshot["plan"]["authority"] == "Anytown Council"
     assert json.loads(json.dumps(snapshot))["plan"]["authority"] == "Anytown Council"
     assert '<span class="govuk-caption-l">Anytown Council</span>' in page.content.decode()
+
+
+def test_the_admin_refuses_a_second_lead_of_the_same_name_in_one_authority(
+    client, admin_user, officer_lead, foreign_plan
+):
+    client.force_login(admin_user)
+    url = reverse("admin:improvement_lead_add")
+
+    same = client.post(
+        url, {"authority": officer_lead.authority.pk, "name": "HEAD OF safeguarding"}
+    )
+    other = client.post(url, {"authority": foreign_plan.authority.pk, "name": officer_lead.name})
+
+    assert same.status_code == 200
+    assert "This authority already has a lead of this name." in same.content.decode()
+    assert other.status_code == 302
+    assert Lead.objects.filter(name_key=officer_lead.name_key).count() == 2
