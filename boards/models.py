@@ -1,16 +1,45 @@
 import datetime
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.deletion import ProtectedError
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from authorities.models import Authority
 from improvement.files import PrivateName
-from improvement.models import Lead, Plan
+from improvement.models import Lead, Plan, check_lead_of, related
+
+PLAN_OF_OTHER_AUTHORITY = (
+    'The plan "%(plan)s" belongs to %(plan_authority)s; this board is %(authority)s\'s.'
+)
+
+
+def plan_authority_errors(*, authority_id, plans) -> list[ValidationError]:
+    """A board oversees only its own council's plans."""
+    return [
+        ValidationError(
+            PLAN_OF_OTHER_AUTHORITY,
+            code="plan_of_other_authority",
+            params={
+                "plan": plan.title,
+                "plan_authority": plan.authority,
+                "authority": Authority.objects.get(pk=authority_id),
+            },
+        )
+        for plan in plans
+        if plan.authority_id != authority_id
+    ]
+
+
+class BoardQuerySet(models.QuerySet):
+    def for_authority(self, authority):
+        return self.filter(authority=authority)
 
 
 class Board(models.Model):
+    authority = models.ForeignKey(Authority, on_delete=models.PROTECT, related_name="boards")
     name = models.CharField(max_length=200)
     plans = models.ManyToManyField(Plan, blank=True, related_name="boards")
     chair_name = models.CharField(max_length=200, blank=True)
@@ -24,11 +53,25 @@ class Board(models.Model):
     )
     members = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="boards")
 
+    objects = BoardQuerySet.as_manager()
+
     class Meta:
         ordering = ["name"]
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        super().clean()
+        # The plans a stored board already oversees; the ones being chosen are the form's to check.
+        if self.pk is not None and self.authority_id is not None:
+            plans = self.plans.exclude(authority_id=self.authority_id).select_related("authority")
+            if errors := plan_authority_errors(authority_id=self.authority_id, plans=plans):
+                raise ValidationError({"authority": errors})
+
+    def own_plans(self):
+        """The plans this board oversees, of its own authority only, whatever the data says."""
+        return self.plans.filter(authority_id=self.authority_id)
 
 
 class Meeting(models.Model):
@@ -117,6 +160,13 @@ class MeetingAction(models.Model):
 
     def __str__(self):
         return f"{self.meeting} action {self.number}"
+
+    def clean(self):
+        super().clean()
+        meeting = related(self, "meeting")
+        board = related(meeting, "board") if meeting is not None else None
+        if board is not None:
+            check_lead_of(authority_id=board.authority_id, field="owner", leads=[self.owner])
 
 
 PACK_IS_FINAL = "This pack has been issued and cannot be changed."

@@ -121,7 +121,7 @@ def _enqueue(pack_id: int) -> None:
 
 def _validate(*, plan, board, as_at, meeting) -> None:
     errors = {}
-    if not board.plans.filter(pk=plan.pk).exists():
+    if not board.own_plans().filter(pk=plan.pk).exists():
         errors["plan"] = PLAN_NOT_ON_BOARD
     if as_at > timezone.localdate():
         errors["as_at"] = AS_AT_IN_FUTURE

@@ -30,7 +30,7 @@ PACK_RETRY_STARTED = "The pack is being built again."
 
 def _issuable_plan(request, pk: int, slug: str):
     board = Board.objects.filter(pk=pk).first()
-    plan = board.plans.filter(slug=slug).first() if board else None
+    plan = board.own_plans().filter(slug=slug).first() if board else None
     if plan is None or not can_read_packs(request.user, plan):
         raise Http404
     if not can_issue_pack(request.user, plan):
@@ -50,7 +50,7 @@ def _readable_pack(request, pk: int) -> Pack:
 def board_page(request, pk: int):
     board = Board.objects.filter(pk=pk).first()
     plans = (
-        [plan for plan in board.plans.all() if can_read_packs(request.user, plan)] if board else []
+        [plan for plan in board.own_plans() if can_read_packs(request.user, plan)] if board else []
     )
     if not plans:
         raise Http404

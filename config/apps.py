@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.contrib.admin.apps import AdminConfig
+from django.contrib.admin import apps as admin_apps
 
 
 class SiteConfig(AppConfig):
@@ -10,7 +10,7 @@ class SiteConfig(AppConfig):
     An AppConfig's ready() runs in every process before any check does.
     """
 
-    # Two AppConfigs live in this module, so say which one "config" in INSTALLED_APPS means.
+    # The admin's AppConfig is subclassed here too: say which one "config" in INSTALLED_APPS means.
     default = True
     name = "config"
     verbose_name = "Improvement Tracker"
@@ -19,7 +19,7 @@ class SiteConfig(AppConfig):
         from config import checks  # noqa: F401
 
 
-class TrackerAdminConfig(AdminConfig):
+class TrackerAdminConfig(admin_apps.AdminConfig):
     """Django's admin app with the tracker's site as admin.site."""
 
     default = False

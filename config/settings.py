@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "simple_history",
     "django_tasks",
     "axes",
+    "authorities",
     "inspections",
     "improvement",
     "boards",

@@ -33,6 +33,7 @@ from improvement.models import (
     Rag,
     Risk,
     Theme,
+    lead_authority_errors,
 )
 from improvement.services import StaleEdit, record_progress
 from inspections.admin import RecommendationAdmin as InspectionRecommendationAdmin
@@ -44,6 +45,9 @@ STALE_ADMIN_EDIT = (
 )
 SCORE_OUT_OF_RANGE = "Enter a whole number from 1 (lowest) to 5 (highest)."
 TARGET_SCORE_OUT_OF_RANGE = "Enter a target score from 1 to 25 (likelihood × impact)."
+INSPECTION_OF_OTHER_AUTHORITY = (
+    'The inspection "%(inspection)s" is of %(other)s, not of this plan\'s authority.'
+)
 
 # Changes to these go through record_progress, so each writes an attributed ProgressUpdate.
 PROGRESS_FIELDS = (
@@ -97,8 +101,41 @@ class PlanRoleInline(admin.TabularInline):
     extra = 0
 
 
+class PlanAdminForm(forms.ModelForm):
+    class Meta:
+        model = Plan
+        fields = [
+            "authority",
+            "title",
+            "slug",
+            "version",
+            "status",
+            "starts_on",
+            "ends_on",
+            "inspections",
+            "rag_rule",
+            "import_mapping",
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        authority = cleaned.get("authority")
+        for inspection in cleaned.get("inspections") or []:
+            if authority is not None and inspection.authority_id != authority.pk:
+                self.add_error(
+                    "inspections",
+                    ValidationError(
+                        INSPECTION_OF_OTHER_AUTHORITY,
+                        code="inspection_of_other_authority",
+                        params={"inspection": inspection, "other": inspection.authority},
+                    ),
+                )
+        return cleaned
+
+
 @admin.register(Plan)
 class PlanAdmin(PlanWorkbookImportMixin, admin.ModelAdmin):
+    form = PlanAdminForm
     list_display = [
         "title",
         "authority",
@@ -108,8 +145,9 @@ class PlanAdmin(PlanWorkbookImportMixin, admin.ModelAdmin):
         "ends_on",
         "action_count",
     ]
-    list_filter = ["status", "rag_rule", "authority"]
-    search_fields = ["title", "authority", "slug"]
+    list_select_related = ["authority"]
+    list_filter = ["authority", "status", "rag_rule"]
+    search_fields = ["title", "authority__name", "slug"]
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["inspections"]
     list_per_page = 50
@@ -127,7 +165,7 @@ class PlanAdmin(PlanWorkbookImportMixin, admin.ModelAdmin):
 class PlanRoleAdmin(admin.ModelAdmin):
     list_display = ["user", "role", "plan"]
     list_select_related = ["user", "plan"]
-    list_filter = ["role", "plan"]
+    list_filter = ["plan__authority", "role", "plan"]
     search_fields = ["user__username", "user__first_name", "user__last_name", "plan__title"]
     ordering = ["plan", "role", "user__username"]
     autocomplete_fields = ["user", "plan"]
@@ -136,9 +174,10 @@ class PlanRoleAdmin(admin.ModelAdmin):
 
 @admin.register(Lead)
 class LeadAdmin(admin.ModelAdmin):
-    list_display = ["name", "organisation", "email", "actions_led", "users_linked"]
-    search_fields = ["name", "organisation", "email"]
-    list_filter = ["organisation"]
+    list_display = ["name", "authority", "organisation", "email", "actions_led", "users_linked"]
+    list_select_related = ["authority"]
+    search_fields = ["name", "authority__name", "organisation", "email"]
+    list_filter = ["authority", "organisation"]
     ordering = ["name"]
     autocomplete_fields = ["users"]
     list_per_page = 100
@@ -165,7 +204,7 @@ class LeadAdmin(admin.ModelAdmin):
 class ThemeAdmin(admin.ModelAdmin):
     list_display = ["name", "plan", "lead", "order"]
     list_select_related = ["plan", "lead"]
-    list_filter = ["plan"]
+    list_filter = ["plan__authority", "plan"]
     search_fields = ["name", "plan__title"]
     ordering = ["plan", "order", "name"]
     autocomplete_fields = ["plan", "lead"]
@@ -183,10 +222,21 @@ class PeriodAdmin(admin.ModelAdmin):
     list_per_page = 100
 
 
+class ObjectiveActionFormSet(forms.BaseInlineFormSet):
+    """Each action takes the objective's plan before it is validated, so Action.clean() checks
+    its lead against that plan's authority."""
+
+    def _construct_form(self, i, **kwargs):
+        form = super()._construct_form(i, **kwargs)
+        form.instance.plan_id = form.instance.plan_id or self.instance.plan_id
+        return form
+
+
 class ObjectiveActionInline(admin.TabularInline):
     """Progress fields are read-only here: they change only on the action's own page."""
 
     model = Action
+    formset = ObjectiveActionFormSet
     fields = ["reference", "text", "lead", "status", "progress", "due_on"]
     readonly_fields = ["status", "progress", "due_on"]
     autocomplete_fields = ["lead"]
@@ -295,6 +345,13 @@ class ActionAdminForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        plan = cleaned.get("plan")
+        if plan is not None and (
+            refused := lead_authority_errors(
+                authority_id=plan.authority_id, leads=cleaned.get("co_leads") or []
+            )
+        ):
+            self.add_error("co_leads", refused)
         if self.instance.pk is not None and not self.errors:
             self._rehearse()
         return cleaned
@@ -456,6 +513,7 @@ class ActionAdmin(PlanExportMixin, SimpleHistoryAdmin):
     list_display_links = ["reference", "short_text"]
     list_select_related = ["plan", "period", "lead"]
     list_filter = [
+        "plan__authority",
         "plan",
         "status",
         "progress_rag",
@@ -632,7 +690,7 @@ class MeasureAdmin(PlanExportMixin, SimpleHistoryAdmin):
     resource_classes = [MeasureResource]
     list_display = ["name", "plan", "unit", "direction", "target", "value_count"]
     list_select_related = ["plan"]
-    list_filter = ["plan", "direction"]
+    list_filter = ["plan__authority", "plan", "direction"]
     search_fields = ["name"]
     ordering = ["plan", "order", "name"]
     autocomplete_fields = ["plan", "themes", "recommendations"]
@@ -652,7 +710,7 @@ class MeasureValueAdmin(PlanExportMixin, SimpleHistoryAdmin):
     resource_classes = [MeasureValueResource]
     list_display = ["measure", "period_ending", "label", "value", "note"]
     list_select_related = ["measure"]
-    list_filter = ["measure__plan"]
+    list_filter = ["measure__plan__authority", "measure__plan"]
     search_fields = ["measure__name", "label"]
     ordering = ["measure", "period_ending"]
     date_hierarchy = "period_ending"
@@ -717,7 +775,7 @@ class RiskAdmin(PlanExportMixin, SimpleHistoryAdmin):
     ]
     list_display_links = ["reference", "short_description"]
     list_select_related = ["plan", "owner"]
-    list_filter = ["plan", "status"]
+    list_filter = ["plan__authority", "plan", "status"]
     search_fields = ["reference", "description", "owner__name"]
     ordering = ["plan", "order", "reference"]
     autocomplete_fields = ["plan", "owner"]

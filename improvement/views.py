@@ -42,7 +42,7 @@ def _readable_plan(request, slug: str) -> Plan:
 
     A 403 for another council's plan would tell an outsider which plans exist.
     """
-    plan = Plan.objects.filter(slug=slug).first()
+    plan = Plan.objects.select_related("authority").filter(slug=slug).first()
     if plan is None or not can_view_plan(request.user, plan):
         raise Http404
     return plan

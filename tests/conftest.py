@@ -1,5 +1,6 @@
 """Persona fixtures match the demo users: an officer who leads actions, a second officer, an
-improvement lead and a board chair of one plan, and an admin."""
+improvement lead and a board chair of one plan, and an admin. Everything is of one default
+authority ("Anytown Council") except the foreign officer's plan, which is another council's."""
 
 import os
 import subprocess
@@ -76,3 +77,29 @@ def collected_static_root(tmp_path_factory):
         timeout=180,
     )
     return root
+
+
+@pytest.fixture
+def foreign_plan(db):
+    """Another council's plan: nothing of Anytown's may reach it, nor it Anytown's."""
+    otherton = factories.AuthorityFactory(name="Otherton Council")
+    return factories.PlanFactory(
+        slug="otherton", title="Otherton improvement plan", authority=otherton
+    )
+
+
+@pytest.fixture
+def foreign_action(foreign_plan):
+    # The same post as the Anytown officer's lead: another council's post of the same name.
+    lead = factories.LeadFactory(name="Head of Safeguarding", authority=foreign_plan.authority)
+    return factories.ActionFactory(
+        plan=foreign_plan, reference="OTH-1", text="Otherton's own action", lead=lead
+    )
+
+
+@pytest.fixture
+def foreign_officer(foreign_action):
+    """An officer of another council who leads an action in that council's plan."""
+    user = factories.UserFactory(username="foreign_officer")
+    foreign_action.lead.users.add(user)
+    return user

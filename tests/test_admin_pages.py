@@ -2,6 +2,7 @@
 queries whatever its row count. The registry is walked, so a newly registered model is covered
 (and fails until it has a row builder below)."""
 
+import factory
 import pytest
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin
@@ -81,6 +82,9 @@ def _sign_in_records(model, **fields):
 
 
 ROW_BUILDERS = {
+    "authorities.Authority": lambda n: f.AuthorityFactory.create_batch(
+        n, name=factory.Sequence(lambda i: f"Borough {i} Council")
+    ),
     "auth.User": _users,
     "auth.Group": _groups,
     "inspections.Inspection": lambda n: f.InspectionFactory.create_batch(n),

@@ -434,7 +434,7 @@ def import_workbook(
     order = {kind: i for i, kind in enumerate(IMPORT_ORDER)}
     prepared.sort(key=lambda s: order.get(s.kind, len(order)))
     with transaction.atomic():
-        leads = LeadBook()
+        leads = LeadBook(plan.authority)
         for sheet in prepared:
             summary.sheets.append(_import_sheet(sheet, plan=plan, user=user, leads=leads))
         summary.new_leads = list(leads.new_names)

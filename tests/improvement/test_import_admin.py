@@ -210,3 +210,25 @@ def test_an_upload_nobody_confirms_is_forgotten_after_a_day_but_a_fresh_one_is_k
     a_day_later = timezone.now() + datetime.timedelta(days=1, minutes=1)
     assert forget_abandoned_uploads(now=a_day_later) >= 1
     assert not default_storage.exists(f"{TMP_DIR}/left-behind.upload")
+
+
+def test_admin_import_into_another_councils_plan_never_reuses_this_councils_lead(
+    client, admin_user, officer, foreign_plan
+):
+    anytown_hr = factories.LeadFactory(name="Head of HR")
+    anytown_hr.users.add(officer)
+    rows = [row[:6] for row in ROWS]  # without the Sponsor column, so no mapping step
+    url = reverse("admin:improvement_plan_import_workbook", args=[foreign_plan.pk])
+    client.force_login(admin_user)
+
+    preview = client.post(
+        url, {"step": "upload", "file": SimpleUploadedFile("p.xlsx", xlsx({"Action Plan": rows}))}
+    )
+    assert preview.context["summary"].new_leads == ["Head of HR"]
+    client.post(url, {"step": "confirm", **_step(preview)})
+
+    otherton_hr = Lead.objects.get(authority=foreign_plan.authority, name="Head of HR")
+    assert otherton_hr != anytown_hr
+    assert set(foreign_plan.actions.values_list("lead", flat=True)) == {otherton_hr.pk}
+    assert not anytown_hr.actions.exists()
+    assert not Action.objects.for_user(officer).filter(plan=foreign_plan).exists()

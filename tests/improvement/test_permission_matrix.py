@@ -21,6 +21,8 @@ ALLOWED, FORBIDDEN, NOT_FOUND, SIGN_IN = 200, 403, 404, "sign in"
 MATRIX = [
     ("officer", ALLOWED, ALLOWED, FORBIDDEN),
     ("other_officer", NOT_FOUND, NOT_FOUND, NOT_FOUND),
+    # Leads a post of the same name in another council's plan.
+    ("foreign_officer", NOT_FOUND, NOT_FOUND, NOT_FOUND),
     ("chair", ALLOWED, FORBIDDEN, FORBIDDEN),
     ("improvement_lead", ALLOWED, ALLOWED, ALLOWED),
     ("admin_user", ALLOWED, ALLOWED, ALLOWED),

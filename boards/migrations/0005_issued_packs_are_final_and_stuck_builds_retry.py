@@ -9,7 +9,8 @@ from improvement.triggers import refuse_trigger
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('boards', '0002_pack'),
+        ('boards', '0004_pack_private_file_names'),
+        ('improvement', '0004_progress_updates_are_append_only'),
     ]
 
     operations = [

@@ -9,7 +9,7 @@ from improvement.triggers import refuse_trigger
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('improvement', '0001_initial'),
+        ('improvement', '0003_evidence_private_file_names'),
     ]
 
     operations = [

@@ -30,7 +30,7 @@ def keep_names_and_move_to_private_names(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('improvement', '0001_initial'),
+        ('improvement', '0002_plan_and_lead_authority'),
     ]
 
     operations = [

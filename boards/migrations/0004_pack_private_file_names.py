@@ -24,7 +24,7 @@ def move_to_private_names(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('boards', '0002_pack'),
+        ('boards', '0003_board_authority'),
     ]
 
     operations = [
