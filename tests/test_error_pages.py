@@ -12,6 +12,8 @@ from django.http import Http404
 from django.test import Client
 from django.views import defaults
 
+from tests import factories
+
 SITE_HEADER = (
     '<span class="govuk-header__product-name tracker-header__name">Improvement Tracker</span>'
 )
@@ -68,10 +70,12 @@ def test_the_not_found_handler_never_prints_the_exception(rf):
     )
 
 
-def test_an_officer_of_another_plan_gets_the_forbidden_page(client, other_officer, plan):
-    client.force_login(other_officer)
+def test_a_chair_on_an_actions_update_page_gets_the_forbidden_page(client, chair, plan):
+    # A chair reads the plan but changes nothing: a 403, since they know the action exists.
+    action = factories.ActionFactory(plan=plan, reference="SEP16-1")
+    client.force_login(chair)
 
-    response = client.get(plan.get_absolute_url())
+    response = client.get(f"{action.get_absolute_url()}update/")
 
     assert_styled_and_quiet(response, status=403, heading="You cannot do this")
     # The signed-in user keeps the menu, so the way back is the usual one.

@@ -178,9 +178,13 @@ def test_anonymous_user_is_sent_to_sign_in_for_a_pack(pack):
 
 @pytest.mark.parametrize("status", ["building", "failed"])
 def test_a_pack_that_is_not_issued_cannot_be_downloaded_even_by_its_chair(chair, pack, status):
-    type(pack).objects.filter(pk=pack.pk).update(status=status, issued_at=None)
+    # Same board and plan as the issued one, a PDF stored, but not (yet) issued.
+    unissued = factories.PackFactory(
+        plan=pack.plan, board=pack.board, status=status, issued_at=None
+    )
 
-    assert _as(chair).get(_pack_url(pack)).status_code == 404
+    assert _as(chair).get(_pack_url(unissued)).status_code == 404
+    assert _as(chair).get(_pack_url(pack)).status_code == 200
 
 
 # How it is sent --------------------------------------------------------------------------------
