@@ -6,7 +6,11 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint format bench check clean
+.PHONY: help install run serve test lint format bench check clean
+.DEFAULT_GOAL := help
+
+help:  ## list the front doors
+	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z]+):.*## /  make \1\t/' | expand -t 16
 
 $(PY):
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is needed: set PYTHON=/path/to/python3.11"; exit 1; }
@@ -17,32 +21,42 @@ $(STAMP): pyproject.toml | $(PY)
 	$(PY) -m pip install --quiet -e ".[dev]"
 	@touch $(STAMP)
 
-install: $(STAMP)
+install: $(STAMP)  ## make .venv/ with the project and its dev tools
 
-run: install
+run: install  ## try it: migrate, demo plan and users, runserver with DEBUG on
 	DEBUG=1 $(PY) manage.py migrate --no-input
 	DEBUG=1 $(PY) manage.py load_demo
 	@DEBUG=1 $(PY) manage.py demo_logins
 	DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
 
-test: install
+# bin/serve --check refuses before the install when SECRET_KEY or ALLOWED_HOSTS is missing.
+serve:  ## production: collectstatic, migrate, gunicorn, DEBUG off (needs SECRET_KEY, ALLOWED_HOSTS)
+	@bin/serve --check
+	@$(MAKE) --no-print-directory install
+	HOST=$(HOST) PORT=$(PORT) PY=$(PY) bin/serve
+
+test: install  ## check migrations are complete, run the whole test suite
 	DEBUG=1 SECRET_KEY=makemigrations-check $(PY) manage.py makemigrations --check --dry-run
 	$(PY) -m pytest $(PYTEST_ARGS)
 
-lint: install
+lint: install  ## ruff check and format check
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
-format: install
+format: install  ## ruff fix and format
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
-bench: install
+bench: install  ## speed and memory benchmarks
 	DEBUG=1 $(PY) -m bench
 
-check: install
-	DEBUG=0 SECRET_KEY=check-deploy-only-$$(date +%s)-not-a-real-secret-0123456789abcdef ALLOWED_HOSTS=tracker.example.org \
-		$(PY) manage.py check --deploy --fail-level WARNING
+CHECK_ENV := DEBUG=0 SECRET_KEY=check-deploy-only-$$(date +%s)-not-a-real-secret-0123456789abcdef \
+	ALLOWED_HOSTS=tracker.example.org
 
-clean:
+# Collects static files first: the deployment checks warn when STATIC_ROOT has no manifest.
+check: install  ## Django's deployment checks with production settings
+	$(CHECK_ENV) $(PY) manage.py collectstatic --no-input --verbosity 0
+	$(CHECK_ENV) $(PY) manage.py check --deploy --fail-level WARNING
+
+clean:  ## remove .venv/, the SQLite database and collected static files
 	rm -rf $(VENV) db.sqlite3 staticfiles

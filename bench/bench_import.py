@@ -61,11 +61,13 @@ def workbook() -> bytes:
 
 
 def _plan(slug):
+    from authorities.models import Authority
     from improvement.models import Plan
     from inspections.models import Inspection, Recommendation
 
-    plan = Plan.objects.create(slug=slug, title=slug, authority="Synthetic")
-    inspection = Inspection.objects.create(title=f"Inspection {slug}", authority="Synthetic")
+    synthetic = Authority.objects.get_or_create(name="Synthetic Council", slug="synthetic")[0]
+    plan = Plan.objects.create(slug=slug, title=slug, authority=synthetic)
+    inspection = Inspection.objects.create(title=f"Inspection {slug}", authority=synthetic)
     Recommendation.objects.bulk_create(
         Recommendation(inspection=inspection, reference=str(n), text=f"Rec {n}")
         for n in range(1, 20)

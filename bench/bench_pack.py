@@ -20,6 +20,7 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 from weasyprint import HTML
 
+from authorities.models import Authority
 from boards.models import Board, Meeting, MeetingAction, Pack
 from boards.pack.render import PACK_ORIGIN, PDF_OPTIONS, StaticOnlyFetcher, render_html
 from boards.services import issue_pack
@@ -43,12 +44,16 @@ STATUSES = [Status.NOT_STARTED, Status.IN_PROGRESS, Status.IN_PROGRESS, Status.C
 RAGS = [Rag.RED, Rag.AMBER, Rag.GREEN, Rag.GREEN, Rag.NOT_RATED]
 
 
+def _benchtown() -> Authority:
+    return Authority.objects.get_or_create(name="Benchtown Council", slug="benchtown")[0]
+
+
 def _synthetic_plan(actions: int = ACTIONS) -> tuple[Plan, Board]:
     today = timezone.localdate()
     plan = Plan.objects.create(
-        authority="Benchtown", title="Benchtown improvement plan", slug="bench"
+        authority=_benchtown(), title="Benchtown improvement plan", slug="bench"
     )
-    inspection = Inspection.objects.create(title="Ofsted SIF Benchtown", authority="Benchtown")
+    inspection = Inspection.objects.create(title="Ofsted SIF Benchtown", authority=plan.authority)
     plan.inspections.add(inspection)
     recs = [
         Recommendation.objects.create(
@@ -56,7 +61,10 @@ def _synthetic_plan(actions: int = ACTIONS) -> tuple[Plan, Board]:
         )
         for n in range(1, 21)
     ]
-    leads = [Lead.objects.create(name=f"Head of Service {n}") for n in range(12)]
+    leads = [
+        Lead.objects.create(authority=plan.authority, name=f"Head of Service {n}")
+        for n in range(12)
+    ]
     themes = [
         Theme.objects.create(plan=plan, name=name, order=n)
         for n, name in enumerate(["People", "Practice", "Performance", "Partnership"])
@@ -125,7 +133,7 @@ def _synthetic_plan(actions: int = ACTIONS) -> tuple[Plan, Board]:
             residual_impact=1 + r % 4,
             existing_controls="Monthly monitoring",
         )
-    board = Board.objects.create(name="Benchtown Improvement Board")
+    board = Board.objects.create(authority=plan.authority, name="Benchtown Improvement Board")
     board.plans.add(plan)
     meeting = Meeting.objects.create(board=board, held_on=today - datetime.timedelta(days=28))
     for k in range(6):

@@ -4,16 +4,42 @@ from django.db import models
 from django.db.models import Count
 from simple_history.admin import SimpleHistoryAdmin
 
-from boards.models import Attendance, Board, Meeting, MeetingAction, Pack
+from boards.models import (
+    Attendance,
+    Board,
+    Meeting,
+    MeetingAction,
+    Pack,
+    plan_authority_errors,
+)
 
 SHORT_TEXT = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 50})}}
 
 
+class BoardAdminForm(forms.ModelForm):
+    class Meta:
+        model = Board
+        fields = ["authority", "name", "plans", "chair_name", "chair_role", "chair", "members"]
+
+    def clean(self):
+        cleaned = super().clean()
+        authority = cleaned.get("authority")
+        if authority is not None and (
+            refused := plan_authority_errors(
+                authority_id=authority.pk, plans=cleaned.get("plans") or []
+            )
+        ):
+            self.add_error("plans", refused)
+        return cleaned
+
+
 @admin.register(Board)
 class BoardAdmin(admin.ModelAdmin):
-    list_display = ["name", "chair_name", "chair", "meeting_count"]
-    list_select_related = ["chair"]
-    search_fields = ["name", "chair_name"]
+    form = BoardAdminForm
+    list_display = ["name", "authority", "chair_name", "chair", "meeting_count"]
+    list_select_related = ["authority", "chair"]
+    list_filter = ["authority"]
+    search_fields = ["name", "authority__name", "chair_name"]
     ordering = ["name"]
     autocomplete_fields = ["plans", "chair", "members"]
     list_per_page = 50
@@ -46,7 +72,7 @@ class MeetingActionInline(admin.TabularInline):
 class MeetingAdmin(admin.ModelAdmin):
     list_display = ["__str__", "title", "held_on", "board", "people", "action_count"]
     list_select_related = ["board"]
-    list_filter = ["board"]
+    list_filter = ["board__authority", "board"]
     search_fields = ["title", "board__name", "held_on"]
     ordering = ["board", "-held_on"]
     date_hierarchy = "held_on"
@@ -77,7 +103,7 @@ class MeetingAdmin(admin.ModelAdmin):
 class AttendanceAdmin(admin.ModelAdmin):
     list_display = ["name", "role", "kind", "meeting"]
     list_select_related = ["meeting__board"]
-    list_filter = ["kind", "meeting__board"]
+    list_filter = ["kind", "meeting__board__authority", "meeting__board"]
     search_fields = ["name", "role"]
     ordering = ["meeting", "kind", "order"]
     autocomplete_fields = ["meeting"]
@@ -88,7 +114,7 @@ class AttendanceAdmin(admin.ModelAdmin):
 class MeetingActionAdmin(SimpleHistoryAdmin):
     list_display = ["__str__", "short_text", "owner", "due_on", "due_text", "status", "closed_at"]
     list_select_related = ["meeting__board", "owner", "closed_at__board"]
-    list_filter = ["status", "meeting__board"]
+    list_filter = ["status", "meeting__board__authority", "meeting__board"]
     search_fields = ["text", "agenda_item", "owner__name", "owner_text"]
     ordering = ["meeting", "number"]
     autocomplete_fields = ["meeting", "owner", "closed_at"]
@@ -105,7 +131,7 @@ class PackAdmin(admin.ModelAdmin):
 
     list_display = ["__str__", "board", "as_at", "version", "status", "pages", "issued_at"]
     list_select_related = ["plan", "board"]
-    list_filter = ["status", "board", "plan"]
+    list_filter = ["status", "plan__authority", "board", "plan"]
     ordering = ["plan", "-as_at", "-version"]
     exclude = ["snapshot"]
     list_per_page = 50

@@ -17,6 +17,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
+from authorities.models import Authority
 from boards.models import Attendance, Board, Meeting, MeetingAction
 from improvement.importing.cells import (
     parse_due,
@@ -46,7 +47,9 @@ FIXTURES = Path(settings.BASE_DIR) / "fixtures" / "wirral"
 MEETING_FILE = "board_meeting_2018-02-28.json"
 
 INSPECTION_TITLE = "Ofsted SIF Wirral 2016"
-AUTHORITY = "Wirral"
+AUTHORITY = "Wirral Council"
+# Found by slug, so an installation whose older "Wirral" text became an authority keeps using it.
+AUTHORITY_SLUG = "wirral"
 PLAN_SLUG = "wirral-2016"
 PLAN_TITLE = "Wirral Improvement Plan 2016"
 # The plan document is dated 23/12/2016.
@@ -123,12 +126,15 @@ def load_demo() -> Loaded:
     """Load the whole demo in one transaction; demo users only ever when DEBUG is on."""
     action_rows = read_csv("action_plan.csv")
     risk_rows = read_csv("risk_register.csv")
-    inspection = load_inspection(read_csv("judgements.csv"))
+    authority = load_authority()
+    inspection = load_inspection(authority, read_csv("judgements.csv"))
     recommendations = load_recommendations(inspection, read_csv("recommendations.csv"))
-    plan = load_plan(inspection, action_rows)
+    plan = load_plan(authority, inspection, action_rows)
     themes = load_themes(plan)
     periods = load_periods(plan, action_rows)
-    leads = load_leads([row["lead"] for row in action_rows] + [r["owner"] for r in risk_rows])
+    leads = load_leads(
+        plan.authority, [row["lead"] for row in action_rows] + [r["owner"] for r in risk_rows]
+    )
     objectives = load_objectives(plan, themes, action_rows)
     load_actions(plan, action_rows, themes, periods, objectives, recommendations, leads)
     load_risks(plan, risk_rows, leads)
@@ -142,12 +148,16 @@ def load_demo() -> Loaded:
     return Loaded(plan=plan, users_created=True)
 
 
-def load_inspection(judgement_rows: list[dict[str, str]]) -> Inspection:
+def load_authority() -> Authority:
+    return Authority.objects.get_or_create(slug=AUTHORITY_SLUG, defaults={"name": AUTHORITY})[0]
+
+
+def load_inspection(authority: Authority, judgement_rows: list[dict[str, str]]) -> Inspection:
     overall = next(r for r in judgement_rows if r["area"] == "Overall effectiveness")
     inspection, _ = Inspection.objects.get_or_create(
+        authority=authority,
         title=INSPECTION_TITLE,
         defaults={
-            "authority": AUTHORITY,
             "kind": Inspection.Kind.SIF,
             "overall_grade": _GRADES[overall["grade"].casefold()],
         },
@@ -185,12 +195,14 @@ def period_names(action_rows: list[dict[str, str]]) -> list[str]:
     return list(dict.fromkeys(row["period"] for row in action_rows if row["period"]))
 
 
-def load_plan(inspection: Inspection, action_rows: list[dict[str, str]]) -> Plan:
+def load_plan(
+    authority: Authority, inspection: Inspection, action_rows: list[dict[str, str]]
+) -> Plan:
     bounds = [period_bounds(name) for name in period_names(action_rows)]
     plan, created = Plan.objects.get_or_create(
         slug=PLAN_SLUG,
         defaults={
-            "authority": AUTHORITY,
+            "authority": authority,
             "title": PLAN_TITLE,
             "version": PLAN_VERSION,
             "status": Plan.PlanStatus.LIVE,
@@ -227,15 +239,15 @@ def load_periods(plan: Plan, action_rows: list[dict[str, str]]) -> dict[str, Per
     return periods
 
 
-def load_leads(cells: list[str]) -> dict[str, Lead]:
-    """One lead per post however it is spelt, named by its most frequent spelling."""
+def load_leads(authority: Authority, cells: list[str]) -> dict[str, Lead]:
+    """One lead per post of the council however it is spelt, named by its most frequent spelling."""
     spellings: dict[str, Counter] = {}
     for cell in cells:
         for name in split_leads(cell):
             spellings.setdefault(normalise_name(name), Counter())[name] += 1
     return {
         key: Lead.objects.get_or_create(
-            name_key=key, defaults={"name": names.most_common(1)[0][0]}
+            authority=authority, name_key=key, defaults={"name": names.most_common(1)[0][0]}
         )[0]
         for key, names in spellings.items()
     }
@@ -344,6 +356,7 @@ def load_measures(plan: Plan, themes: dict[str, Theme], rows: list[dict[str, str
 
 def load_board(plan: Plan, meeting: dict) -> Board:
     board, created = Board.objects.get_or_create(
+        authority=plan.authority,
         name=meeting["board"],
         defaults={"chair_name": meeting["chair"]["name"], "chair_role": meeting["chair"]["role"]},
     )
@@ -386,7 +399,9 @@ def load_meeting(board: Board, data: dict) -> Meeting:
                 "text": item["text"],
                 "owner_text": item["owner"],
                 # Owners are minuted by name; only a name that is also a lead links to it.
-                "owner": Lead.objects.filter(name_key=normalise_name(item["owner"])).first()
+                "owner": Lead.objects.for_authority(board.authority_id)
+                .filter(name_key=normalise_name(item["owner"]))
+                .first()
                 if item["owner"]
                 else None,
                 "due_text": item["due"],

@@ -1,12 +1,45 @@
+import datetime
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models.deletion import ProtectedError
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from improvement.models import Lead, Plan
+from authorities.models import Authority
+from improvement.files import PrivateName
+from improvement.models import Lead, Plan, check_lead_of, related
+
+PLAN_OF_OTHER_AUTHORITY = (
+    'The plan "%(plan)s" belongs to %(plan_authority)s; this board is %(authority)s\'s.'
+)
+
+
+def plan_authority_errors(*, authority_id, plans) -> list[ValidationError]:
+    """A board oversees only its own council's plans."""
+    return [
+        ValidationError(
+            PLAN_OF_OTHER_AUTHORITY,
+            code="plan_of_other_authority",
+            params={
+                "plan": plan.title,
+                "plan_authority": plan.authority,
+                "authority": Authority.objects.get(pk=authority_id),
+            },
+        )
+        for plan in plans
+        if plan.authority_id != authority_id
+    ]
+
+
+class BoardQuerySet(models.QuerySet):
+    def for_authority(self, authority):
+        return self.filter(authority=authority)
 
 
 class Board(models.Model):
+    authority = models.ForeignKey(Authority, on_delete=models.PROTECT, related_name="boards")
     name = models.CharField(max_length=200)
     plans = models.ManyToManyField(Plan, blank=True, related_name="boards")
     chair_name = models.CharField(max_length=200, blank=True)
@@ -20,11 +53,25 @@ class Board(models.Model):
     )
     members = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="boards")
 
+    objects = BoardQuerySet.as_manager()
+
     class Meta:
         ordering = ["name"]
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        super().clean()
+        # The plans a stored board already oversees; the ones being chosen are the form's to check.
+        if self.pk is not None and self.authority_id is not None:
+            plans = self.plans.exclude(authority_id=self.authority_id).select_related("authority")
+            if errors := plan_authority_errors(authority_id=self.authority_id, plans=plans):
+                raise ValidationError({"authority": errors})
+
+    def own_plans(self):
+        """The plans this board oversees, of its own authority only, whatever the data says."""
+        return self.plans.filter(authority_id=self.authority_id)
 
 
 class Meeting(models.Model):
@@ -114,6 +161,52 @@ class MeetingAction(models.Model):
     def __str__(self):
         return f"{self.meeting} action {self.number}"
 
+    def clean(self):
+        super().clean()
+        meeting = related(self, "meeting")
+        board = related(meeting, "board") if meeting is not None else None
+        if board is not None:
+            check_lead_of(authority_id=board.authority_id, field="owner", leads=[self.owner])
+
+
+PACK_IS_FINAL = "This pack has been issued and cannot be changed."
+MEETING_HAS_ISSUED_PACKS = "An issued board pack names this meeting, so it cannot be deleted."
+
+
+class PackIsFinal(Exception):
+    def __init__(self):
+        super().__init__(PACK_IS_FINAL)
+
+
+def protect_issued_packs(collector, field, sub_objs, using):
+    """on_delete for a pack's meeting: an issued pack is final, so it keeps its meeting and the
+    meeting stays; a pack still building or failed simply loses it (SET_NULL)."""
+    issued = [pack for pack in sub_objs if pack.status == Pack.PackStatus.ISSUED]
+    if issued:
+        raise ProtectedError(MEETING_HAS_ISSUED_PACKS, issued)
+    collector.add_field_update(field, None, sub_objs)
+
+
+class PackQuerySet(models.QuerySet):
+    """The first line of "an issued pack is final"; on PostgreSQL a trigger is the second
+    (migration boards 0003), which also stops raw SQL. Building and failed packs may change:
+    that is how a pack is built, fails and is retried."""
+
+    def update(self, **kwargs):
+        if self.filter(status=Pack.PackStatus.ISSUED).exists():
+            raise PackIsFinal
+        # Excluded again in the UPDATE itself, so a pack issued since the check is left alone.
+        return super(PackQuerySet, self.exclude(status=Pack.PackStatus.ISSUED)).update(**kwargs)
+
+    update.alters_data = True
+
+    def delete(self):
+        if self.filter(status=Pack.PackStatus.ISSUED).exists():
+            raise PackIsFinal
+        return super(PackQuerySet, self.exclude(status=Pack.PackStatus.ISSUED)).delete()
+
+    delete.alters_data = True
+
 
 class Pack(models.Model):
     """A board pack as issued: the frozen snapshot and its PDF. Never edited once issued;
@@ -127,7 +220,7 @@ class Pack(models.Model):
     plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="packs")
     board = models.ForeignKey(Board, on_delete=models.PROTECT, related_name="packs")
     meeting = models.ForeignKey(
-        Meeting, on_delete=models.SET_NULL, null=True, blank=True, related_name="packs"
+        Meeting, on_delete=protect_issued_packs, null=True, blank=True, related_name="packs"
     )
     as_at = models.DateField("as at")
     version = models.PositiveSmallIntegerField(default=1)
@@ -136,7 +229,7 @@ class Pack(models.Model):
         max_length=10, choices=PackStatus.choices, default=PackStatus.BUILDING
     )
     snapshot = models.JSONField(default=dict, blank=True)
-    pdf = models.FileField(upload_to="packs/%Y/%m/", blank=True)
+    pdf = models.FileField(upload_to=PrivateName("packs", suffix=".pdf"), blank=True)
     pages = models.PositiveSmallIntegerField(null=True, blank=True)
     error = models.TextField(blank=True)
     requested_by = models.ForeignKey(
@@ -147,6 +240,9 @@ class Pack(models.Model):
         related_name="+",
     )
     requested_at = models.DateTimeField(auto_now_add=True)
+    # When the current build began: set again on each retry, so a pack left building by a
+    # process that died can be told from one still being built.
+    build_started_at = models.DateTimeField(null=True, blank=True)
     issued_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -155,6 +251,8 @@ class Pack(models.Model):
         related_name="issued_packs",
     )
     issued_at = models.DateTimeField(null=True, blank=True)
+
+    objects = PackQuerySet.as_manager()
 
     class Meta:
         ordering = ["plan", "-as_at", "-version"]
@@ -177,8 +275,37 @@ class Pack(models.Model):
     def __str__(self):
         return f"{self.plan} pack as at {self.as_at:%d/%m/%Y} v{self.version}"
 
+    def save(self, *args, **kwargs):
+        if self._stored_as_issued():
+            raise PackIsFinal
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self):
         return reverse("boards:pack", kwargs={"pk": self.pk})
+
+    def delete(self, *args, **kwargs):
+        if self._stored_as_issued():
+            raise PackIsFinal
+        return super().delete(*args, **kwargs)
+
+    def _stored_as_issued(self) -> bool:
+        # The stored row decides, not this instance: _issue sets status to issued in memory
+        # before the save that issues it.
+        if self.pk is None:
+            return False
+        return type(self)._base_manager.filter(pk=self.pk, status=self.PackStatus.ISSUED).exists()
+
+    @property
+    def build_started(self) -> datetime.datetime:
+        return self.build_started_at or self.requested_at
+
+    def building_for(self, *, now: datetime.datetime) -> datetime.timedelta:
+        return now - self.build_started
+
+    def is_stuck(self, *, now: datetime.datetime) -> bool:
+        """Building for longer than any build takes: its process died, so it may be retried."""
+        timeout = datetime.timedelta(minutes=settings.PACK_BUILD_TIMEOUT_MINUTES)
+        return self.status == self.PackStatus.BUILDING and self.building_for(now=now) >= timeout
 
     @property
     def is_issued(self) -> bool:

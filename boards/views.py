@@ -1,38 +1,59 @@
 """Board pages: chairs and members read issued packs; improvement leads issue them."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_http_methods
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from boards import services
 from boards.forms import IssuePackForm, PreviewForm
 from boards.models import Board, Pack
 from boards.pack.render import render_html
 from boards.pack.snapshot import pack_snapshot
+from improvement.files import private_file_response
 from improvement.permissions import can_issue_pack, can_read_packs
 
 PACK_NOT_ISSUED = "This pack has not been issued."
+PDF_CONTENT_TYPE = "application/pdf"
+# Chairs and members are told no more than this: the error names code and files, and is the
+# improvement lead's to act on (they see it on the same page, with a retry button).
+PACK_COULD_NOT_BE_BUILT = "This pack could not be built. The improvement lead has been told."
+PACK_RETRY_STARTED = "The pack is being built again."
 
 
-def _plan_on_board(board: Board, slug: str):
-    return get_object_or_404(board.plans, slug=slug)
+# Whoever may not read a board's packs gets the 404 of a missing board, plan or pack: a 403
+# would tell an outsider that it exists. Whoever may read them but not issue gets a 403.
+
+
+def _issuable_plan(request, pk: int, slug: str):
+    board = Board.objects.filter(pk=pk).first()
+    plan = board.own_plans().filter(slug=slug).first() if board else None
+    if plan is None or not can_read_packs(request.user, plan):
+        raise Http404
+    if not can_issue_pack(request.user, plan):
+        raise PermissionDenied
+    return board, plan
 
 
 def _readable_pack(request, pk: int) -> Pack:
-    pack = get_object_or_404(Pack.objects.select_related("plan", "board", "meeting"), pk=pk)
-    if not can_read_packs(request.user, pack.plan):
-        raise PermissionDenied
+    pack = Pack.objects.select_related("plan", "board", "meeting").filter(pk=pk).first()
+    if pack is None or not can_read_packs(request.user, pack.plan):
+        raise Http404
     return pack
 
 
 @login_required
+@require_safe
 def board_page(request, pk: int):
-    board = get_object_or_404(Board, pk=pk)
-    plans = [plan for plan in board.plans.all() if can_read_packs(request.user, plan)]
+    board = Board.objects.filter(pk=pk).first()
+    plans = (
+        [plan for plan in board.own_plans() if can_read_packs(request.user, plan)] if board else []
+    )
     if not plans:
-        raise PermissionDenied
+        raise Http404
     packs = (
         Pack.objects.filter(board=board, plan__in=plans, status=Pack.PackStatus.ISSUED)
         .select_related("plan", "meeting", "issued_by")
@@ -47,10 +68,7 @@ def board_page(request, pk: int):
 @login_required
 @require_http_methods(["GET", "POST"])
 def issue_pack(request, pk: int, slug: str):
-    board = get_object_or_404(Board, pk=pk)
-    plan = _plan_on_board(board, slug)
-    if not can_issue_pack(request.user, plan):
-        raise PermissionDenied
+    board, plan = _issuable_plan(request, pk, slug)
     form = IssuePackForm(request.POST or None, board=board)
     if request.method == "POST" and form.is_valid():
         try:
@@ -64,25 +82,57 @@ def issue_pack(request, pk: int, slug: str):
 
 
 @login_required
+@require_safe
 def pack_page(request, pk: int):
     pack = _readable_pack(request, pk)
-    return render(request, "boards/pack.html", {"pack": pack})
-
-
-@login_required
-def pack_download(request, pk: int):
-    pack = _readable_pack(request, pk)
-    if not pack.is_issued:
-        raise Http404(PACK_NOT_ISSUED)
-    return FileResponse(
-        pack.pdf.open("rb"),
-        as_attachment=True,
-        filename=pack.filename,
-        content_type="application/pdf",
+    is_improvement_lead = can_issue_pack(request.user, pack.plan)
+    stuck = pack.is_stuck(now=timezone.now())
+    return render(
+        request,
+        "boards/pack.html",
+        {
+            "pack": pack,
+            "stuck": stuck,
+            "is_improvement_lead": is_improvement_lead,
+            "can_retry": is_improvement_lead and (stuck or pack.status == Pack.PackStatus.FAILED),
+            "could_not_be_built": PACK_COULD_NOT_BE_BUILT,
+        },
     )
 
 
 @login_required
+@require_POST
+def retry_pack(request, pk: int):
+    pack = get_object_or_404(Pack.objects.select_related("plan"), pk=pk)
+    if not can_read_packs(request.user, pack.plan):
+        raise Http404
+    if not can_issue_pack(request.user, pack.plan):
+        raise PermissionDenied
+    try:
+        services.retry_pack(pack=pack, by=request.user)
+    except ValidationError as refused:
+        messages.error(request, " ".join(refused.messages))
+    else:
+        messages.success(request, PACK_RETRY_STARTED)
+    return redirect(pack)
+
+
+@login_required
+@require_safe
+def pack_download(request, pk: int):
+    """An issued pack's PDF, for whoever may read the board's packs; to anyone else, and for a
+    pack still building or failed, there is no such file."""
+    pack = get_object_or_404(
+        Pack.objects.select_related("plan").filter(status=Pack.PackStatus.ISSUED).exclude(pdf=""),
+        pk=pk,
+    )
+    if not can_read_packs(request.user, pack.plan):
+        raise Http404(PACK_NOT_ISSUED)
+    return private_file_response(pack.pdf, filename=pack.filename, content_type=PDF_CONTENT_TYPE)
+
+
+@login_required
+@require_safe
 def pack_preview(request, pk: int):
     pack = _readable_pack(request, pk)
     if not pack.is_issued:
@@ -91,11 +141,9 @@ def pack_preview(request, pk: int):
 
 
 @login_required
+@require_safe
 def draft_preview(request, pk: int, slug: str):
-    board = get_object_or_404(Board, pk=pk)
-    plan = _plan_on_board(board, slug)
-    if not can_issue_pack(request.user, plan):
-        raise PermissionDenied
+    board, plan = _issuable_plan(request, pk, slug)
     form = PreviewForm(request.GET)
     if not form.is_valid():
         return redirect("boards:issue", pk=board.pk, slug=plan.slug)

@@ -5,10 +5,14 @@ missing SECRET_KEY stops the process: a fallback secret in production is worse t
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
+
+from config.mail import email_settings
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -36,7 +40,7 @@ CSRF_TRUSTED_ORIGINS = [
 ]
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "config.apps.TrackerAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -47,21 +51,31 @@ INSTALLED_APPS = [
     "import_export",
     "simple_history",
     "django_tasks",
+    "axes",
+    "authorities",
     "inspections",
     "improvement",
     "boards",
 ]
 
+# The header middleware sits before WhiteNoise so static files carry the policies too; the
+# no-store middleware sits after it, so static files keep WhiteNoise's long cache, and after
+# authentication, which it needs. Axes goes last, as its documentation asks.
 MIDDLEWARE = [
+    "config.middleware.InputGuardMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
+    "config.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "config.middleware.NoStoreForPrivateResponses",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -97,6 +111,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Axes first: it refuses a locked-out username before any password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "login"
@@ -110,6 +129,8 @@ DATE_INPUT_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Uploaded evidence and issued packs live here, private: /media/ is never routed. Files go out
+# only through the download views, which check permission first (docs/files.md).
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 STORAGES = {
@@ -123,6 +144,15 @@ STORAGES = {
     },
 }
 
+# Production start (bin/serve, gunicorn.conf.py). The project is an app only for its system
+# checks (config/apps.py). Collected static files go to STATIC_ROOT; with DEBUG off a file missing
+# from the manifest is linked by its plain name instead of making every page a 500
+# (config/storage.py), and `check --deploy` warns when STATIC_ROOT has no manifest.
+INSTALLED_APPS += ["config"]
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
+if not DEBUG:
+    STORAGES["staticfiles"] = {"BACKEND": "config.storage.ProductionStaticFilesStorage"}
+
 TASKS = {
     "default": {
         "BACKEND": os.environ.get(
@@ -130,6 +160,10 @@ TASKS = {
         )
     }
 }
+
+# A pack still "building" after this long was left by a build that died (a worker killed
+# mid-render); an improvement lead may then retry it. Longer than any real build takes.
+PACK_BUILD_TIMEOUT_MINUTES = int(os.environ.get("PACK_BUILD_TIMEOUT_MINUTES", 30))
 
 # Shown on every page of a board pack; councils set their own marking.
 PROTECTIVE_MARKING = os.environ.get("PROTECTIVE_MARKING", "OFFICIAL-SENSITIVE")
@@ -143,11 +177,118 @@ IMPORT_MAX_UNCOMPRESSED_BYTES = int(
 )
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
+# django-import-export allows every staff user to import and export unless these are set.
+# Export needs view (or change) on the model; importing needs add and change on every model the
+# plan workbook writes (improvement.importing.admin_views.IMPORT_WRITES).
+IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
+IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "change"
+# Off: the library's escaping only drops a leading "="; improvement.importing.formats escapes
+# every export (the admin offers only its formats: xlsx, csv, tsv, json).
+IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = False
 
-# Evidence files officers attach to an action.
+# Evidence files officers attach to an action, each checked by its content (improvement/uploads.py).
 EVIDENCE_MAX_BYTES = int(os.environ.get("EVIDENCE_MAX_BYTES", 10 * 1024 * 1024))
-EVIDENCE_EXTENSIONS = ["pdf", "docx", "xlsx", "pptx", "odt", "ods", "csv", "txt", "png", "jpg"]
+EVIDENCE_EXTENSIONS = [
+    *("pdf", "docx", "xlsx", "pptx", "doc", "xls", "ppt", "odt", "ods", "odp"),
+    *("png", "jpg", "jpeg", "txt", "csv"),
+]
+EVIDENCE_MAX_UNCOMPRESSED_BYTES = int(
+    os.environ.get("EVIDENCE_MAX_UNCOMPRESSED_BYTES", 100 * 1024 * 1024)
+)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
+# A multipart body longer than this is stopped at its first file, before it is read whole:
+# a little above the largest file any form takes, for the form's other fields.
+UPLOAD_MAX_REQUEST_BYTES = int(
+    os.environ.get(
+        "UPLOAD_MAX_REQUEST_BYTES", max(EVIDENCE_MAX_BYTES, IMPORT_MAX_BYTES) + 1024 * 1024
+    )
+)
+FILE_UPLOAD_HANDLERS = [
+    "improvement.uploads.UploadLimitHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+# Behind nginx, the URL prefix of an `internal` location over MEDIA_ROOT (e.g. "/protected/"):
+# downloads answer with X-Accel-Redirect after the permission check. Behind Apache with
+# mod_xsendfile, PRIVATE_FILES_SENDFILE=1 answers with X-Sendfile instead. Off: Django streams.
+PRIVATE_FILES_ACCEL_REDIRECT = os.environ.get("PRIVATE_FILES_ACCEL_REDIRECT", "")
+PRIVATE_FILES_SENDFILE = env_flag("PRIVATE_FILES_SENDFILE")
+
+# Sign-in lock-out (django-axes). Locked by username alone, not username + IP: council staff
+# share a few office and VPN addresses, and someone guessing one officer's password from many
+# addresses must still be stopped. The price is that anyone can lock a known username for the
+# cool-off; an administrator can unlock it at once (admin: Access attempts, or
+# `manage.py axes_reset_username USERNAME`).
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_LOCKOUT_PARAMETERS = ["username"]
+# axes.W006 asks for the IP address in the lock-out key; see above for why it is not.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+# Hours until a locked username unlocks itself; 0 keeps it locked until an administrator acts.
+_cooloff_hours = float(os.environ.get("AXES_COOLOFF_TIME", "1"))
+AXES_COOLOFF_TIME = timedelta(hours=_cooloff_hours) if _cooloff_hours > 0 else None
+AXES_RESET_ON_SUCCESS = True
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_LOCKOUT_CALLABLE = "improvement.accounts.locked_out"
+# The log names the username and address of every failure and lock-out (never the password):
+# what a council's security team asks for after an attack.
+AXES_SENSITIVE_PARAMETERS = []
+
+# Sessions end after this many hours without a request; every request starts the clock again.
+SESSION_IDLE_HOURS = float(os.environ.get("SESSION_IDLE_HOURS", "8"))
+SESSION_COOKIE_AGE = int(SESSION_IDLE_HOURS * 3600)
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+
+# Outgoing e-mail (EMAIL_URL or EMAIL_HOST...); sets EMAIL_CONFIGURED, which offers password reset.
+globals().update(email_settings(os.environ, debug=DEBUG))
+
+# Only the site's own scripts, styles and images; the board pack's charts are data: images.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    }
+}
+# The admin's own templates (Django's, django-import-export's, django-simple-history's) carry a
+# few inline styles and one inline handler. On admin pages only, the policy allows exactly these
+# texts by their hashes (config.middleware.ContentSecurityPolicyMiddleware); nothing else inline.
+CSP_ADMIN_INLINE = {
+    "style-src": [
+        "\n      #changelist table thead th:first-child {width: inherit}\n    ",
+        "padding: 0;",
+        "font-weight: bold;",
+        "border-top: 0",
+    ],
+    "script-src": ["onSelectToggleChange(event)"],
+}
+# Every powerful browser feature off: the tracker uses none of them.
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "browsing-topics",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "publickey-credentials-get",
+        "usb",
+        "xr-spatial-tracking",
+    )
+}
 
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_flag("SECURE_SSL_REDIRECT", True)
@@ -165,4 +306,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    # Failed sign-ins (INFO) and lock-outs (WARNING) reach the console whatever LOG_LEVEL says.
+    "loggers": {"axes": {"level": "INFO"}, "improvement.accounts": {"level": "INFO"}},
 }

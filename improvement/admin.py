@@ -3,11 +3,12 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Count
+from django.urls import reverse
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
 from improvement.importing.admin_views import (
-    PlanScopedImportExportMixin,
+    PlanExportMixin,
     PlanWorkbookImportMixin,
 )
 from improvement.importing.resources import (
@@ -32,6 +33,7 @@ from improvement.models import (
     Rag,
     Risk,
     Theme,
+    lead_authority_errors,
 )
 from improvement.services import StaleEdit, record_progress
 from inspections.admin import RecommendationAdmin as InspectionRecommendationAdmin
@@ -43,6 +45,9 @@ STALE_ADMIN_EDIT = (
 )
 SCORE_OUT_OF_RANGE = "Enter a whole number from 1 (lowest) to 5 (highest)."
 TARGET_SCORE_OUT_OF_RANGE = "Enter a target score from 1 to 25 (likelihood × impact)."
+INSPECTION_OF_OTHER_AUTHORITY = (
+    'The inspection "%(inspection)s" is of %(other)s, not of this plan\'s authority.'
+)
 
 # Changes to these go through record_progress, so each writes an attributed ProgressUpdate.
 PROGRESS_FIELDS = (
@@ -54,8 +59,6 @@ PROGRESS_FIELDS = (
     "impact_evidence",
 )
 SHORT_TEXT = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 50})}}
-# Evidence links are typed without a scheme as often as with one; assume https (Django 6's default).
-HTTPS_LINKS = {models.URLField: {"assume_scheme": "https"}}
 ADMIN_MEDIA_CSS = {"all": ["css/tracker.css", "css/admin.css"]}
 
 
@@ -98,8 +101,41 @@ class PlanRoleInline(admin.TabularInline):
     extra = 0
 
 
+class PlanAdminForm(forms.ModelForm):
+    class Meta:
+        model = Plan
+        fields = [
+            "authority",
+            "title",
+            "slug",
+            "version",
+            "status",
+            "starts_on",
+            "ends_on",
+            "inspections",
+            "rag_rule",
+            "import_mapping",
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        authority = cleaned.get("authority")
+        for inspection in cleaned.get("inspections") or []:
+            if authority is not None and inspection.authority_id != authority.pk:
+                self.add_error(
+                    "inspections",
+                    ValidationError(
+                        INSPECTION_OF_OTHER_AUTHORITY,
+                        code="inspection_of_other_authority",
+                        params={"inspection": inspection, "other": inspection.authority},
+                    ),
+                )
+        return cleaned
+
+
 @admin.register(Plan)
 class PlanAdmin(PlanWorkbookImportMixin, admin.ModelAdmin):
+    form = PlanAdminForm
     list_display = [
         "title",
         "authority",
@@ -109,8 +145,9 @@ class PlanAdmin(PlanWorkbookImportMixin, admin.ModelAdmin):
         "ends_on",
         "action_count",
     ]
-    list_filter = ["status", "rag_rule", "authority"]
-    search_fields = ["title", "authority", "slug"]
+    list_select_related = ["authority"]
+    list_filter = ["authority", "status", "rag_rule"]
+    search_fields = ["title", "authority__name", "slug"]
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["inspections"]
     list_per_page = 50
@@ -128,7 +165,7 @@ class PlanAdmin(PlanWorkbookImportMixin, admin.ModelAdmin):
 class PlanRoleAdmin(admin.ModelAdmin):
     list_display = ["user", "role", "plan"]
     list_select_related = ["user", "plan"]
-    list_filter = ["role", "plan"]
+    list_filter = ["plan__authority", "role", "plan"]
     search_fields = ["user__username", "user__first_name", "user__last_name", "plan__title"]
     ordering = ["plan", "role", "user__username"]
     autocomplete_fields = ["user", "plan"]
@@ -137,9 +174,10 @@ class PlanRoleAdmin(admin.ModelAdmin):
 
 @admin.register(Lead)
 class LeadAdmin(admin.ModelAdmin):
-    list_display = ["name", "organisation", "email", "actions_led", "users_linked"]
-    search_fields = ["name", "organisation", "email"]
-    list_filter = ["organisation"]
+    list_display = ["name", "authority", "organisation", "email", "actions_led", "users_linked"]
+    list_select_related = ["authority"]
+    search_fields = ["name", "authority__name", "organisation", "email"]
+    list_filter = ["authority", "organisation"]
     ordering = ["name"]
     autocomplete_fields = ["users"]
     list_per_page = 100
@@ -166,7 +204,7 @@ class LeadAdmin(admin.ModelAdmin):
 class ThemeAdmin(admin.ModelAdmin):
     list_display = ["name", "plan", "lead", "order"]
     list_select_related = ["plan", "lead"]
-    list_filter = ["plan"]
+    list_filter = ["plan__authority", "plan"]
     search_fields = ["name", "plan__title"]
     ordering = ["plan", "order", "name"]
     autocomplete_fields = ["plan", "lead"]
@@ -184,10 +222,21 @@ class PeriodAdmin(admin.ModelAdmin):
     list_per_page = 100
 
 
+class ObjectiveActionFormSet(forms.BaseInlineFormSet):
+    """Each action takes the objective's plan before it is validated, so Action.clean() checks
+    its lead against that plan's authority."""
+
+    def _construct_form(self, i, **kwargs):
+        form = super()._construct_form(i, **kwargs)
+        form.instance.plan_id = form.instance.plan_id or self.instance.plan_id
+        return form
+
+
 class ObjectiveActionInline(admin.TabularInline):
     """Progress fields are read-only here: they change only on the action's own page."""
 
     model = Action
+    formset = ObjectiveActionFormSet
     fields = ["reference", "text", "lead", "status", "progress", "due_on"]
     readonly_fields = ["status", "progress", "due_on"]
     autocomplete_fields = ["lead"]
@@ -296,6 +345,13 @@ class ActionAdminForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        plan = cleaned.get("plan")
+        if plan is not None and (
+            refused := lead_authority_errors(
+                authority_id=plan.authority_id, leads=cleaned.get("co_leads") or []
+            )
+        ):
+            self.add_error("co_leads", refused)
         if self.instance.pk is not None and not self.errors:
             self._rehearse()
         return cleaned
@@ -371,12 +427,41 @@ class MilestoneInline(admin.TabularInline):
     extra = 0
 
 
-class EvidenceInline(admin.TabularInline):
-    formfield_overrides = HTTPS_LINKS
+class EvidenceReadOnly:
+    """Evidence is added on the site's update page, where the file is checked and the progress
+    update written; the admin shows it, links the file through the download view and can delete
+    a row, but cannot add or change one, so nothing reaches storage around those rules."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="File")
+    def download(self, obj):
+        if not obj.file:
+            return "–"
+        return format_html(
+            '<a href="{}">{}</a>', obj.get_download_url(), obj.original_name or "Download"
+        )
+
+    @admin.display(description="Add evidence")
+    def add_on_site(self, obj):
+        url = reverse(
+            "improvement:action_update",
+            kwargs={"slug": obj.action.plan.slug, "reference": obj.action.reference},
+        )
+        return format_html('<a href="{}">On the action\'s update page</a>', url)
+
+
+class EvidenceInline(EvidenceReadOnly, admin.TabularInline):
     model = Evidence
-    fields = ["description", "file", "link", "uploaded_by", "uploaded_at"]
-    readonly_fields = ["uploaded_by", "uploaded_at"]
-    extra = 0
+    fields = ["description", "download", "link", "uploaded_by", "uploaded_at"]
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("action__plan", "uploaded_by")
 
 
 class ProgressUpdateInline(admin.TabularInline):
@@ -410,7 +495,7 @@ class ProgressUpdateInline(admin.TabularInline):
 
 
 @admin.register(Action)
-class ActionAdmin(PlanScopedImportExportMixin, SimpleHistoryAdmin):
+class ActionAdmin(PlanExportMixin, SimpleHistoryAdmin):
     resource_classes = [ActionResource]
     form = ActionAdminForm
     list_display = [
@@ -428,6 +513,7 @@ class ActionAdmin(PlanScopedImportExportMixin, SimpleHistoryAdmin):
     list_display_links = ["reference", "short_text"]
     list_select_related = ["plan", "period", "lead"]
     list_filter = [
+        "plan__authority",
         "plan",
         "status",
         "progress_rag",
@@ -521,16 +607,6 @@ class ActionAdmin(PlanScopedImportExportMixin, SimpleHistoryAdmin):
         else:
             super().save_model(request, obj, form, change)
 
-    def save_formset(self, request, form, formset, change):
-        if formset.model is Evidence:
-            for evidence in formset.save(commit=False):
-                evidence.uploaded_by = evidence.uploaded_by or request.user
-                evidence.save()
-            for evidence in formset.deleted_objects:
-                evidence.delete()
-            return
-        super().save_formset(request, form, formset, change)
-
 
 @admin.register(ProgressUpdate)
 class ProgressUpdateAdmin(admin.ModelAdmin):
@@ -578,20 +654,26 @@ class MilestoneAdmin(admin.ModelAdmin):
 
 
 @admin.register(Evidence)
-class EvidenceAdmin(admin.ModelAdmin):
-    formfield_overrides = HTTPS_LINKS
+class EvidenceAdmin(EvidenceReadOnly, admin.ModelAdmin):
     list_display = ["__str__", "action", "uploaded_by", "uploaded_at"]
-    list_select_related = ["action", "uploaded_by"]
-    search_fields = ["description", "link", "action__reference"]
+    list_select_related = ["action__plan", "uploaded_by"]
+    search_fields = ["description", "link", "original_name", "action__reference"]
     ordering = ["-uploaded_at"]
-    autocomplete_fields = ["action"]
-    raw_id_fields = ["update"]
-    readonly_fields = ["uploaded_by", "uploaded_at"]
+    fields = [
+        "action",
+        "update",
+        "description",
+        "download",
+        "link",
+        "uploaded_by",
+        "uploaded_at",
+        "add_on_site",
+    ]
+    readonly_fields = fields
     list_per_page = 100
 
-    def save_model(self, request, obj, form, change):
-        obj.uploaded_by = obj.uploaded_by or request.user
-        super().save_model(request, obj, form, change)
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("action__plan", "uploaded_by")
 
 
 # Measures and risks ----------------------------------------------------------------------------
@@ -604,11 +686,11 @@ class MeasureValueInline(admin.TabularInline):
 
 
 @admin.register(Measure)
-class MeasureAdmin(PlanScopedImportExportMixin, SimpleHistoryAdmin):
+class MeasureAdmin(PlanExportMixin, SimpleHistoryAdmin):
     resource_classes = [MeasureResource]
     list_display = ["name", "plan", "unit", "direction", "target", "value_count"]
     list_select_related = ["plan"]
-    list_filter = ["plan", "direction"]
+    list_filter = ["plan__authority", "plan", "direction"]
     search_fields = ["name"]
     ordering = ["plan", "order", "name"]
     autocomplete_fields = ["plan", "themes", "recommendations"]
@@ -624,11 +706,11 @@ class MeasureAdmin(PlanScopedImportExportMixin, SimpleHistoryAdmin):
 
 
 @admin.register(MeasureValue)
-class MeasureValueAdmin(PlanScopedImportExportMixin, SimpleHistoryAdmin):
+class MeasureValueAdmin(PlanExportMixin, SimpleHistoryAdmin):
     resource_classes = [MeasureValueResource]
     list_display = ["measure", "period_ending", "label", "value", "note"]
     list_select_related = ["measure"]
-    list_filter = ["measure__plan"]
+    list_filter = ["measure__plan__authority", "measure__plan"]
     search_fields = ["measure__name", "label"]
     ordering = ["measure", "period_ending"]
     date_hierarchy = "period_ending"
@@ -677,7 +759,7 @@ def _between(low: int, high: int, message: str):
 
 
 @admin.register(Risk)
-class RiskAdmin(PlanScopedImportExportMixin, SimpleHistoryAdmin):
+class RiskAdmin(PlanExportMixin, SimpleHistoryAdmin):
     resource_classes = [RiskResource]
     form = RiskAdminForm
     list_display = [
@@ -693,7 +775,7 @@ class RiskAdmin(PlanScopedImportExportMixin, SimpleHistoryAdmin):
     ]
     list_display_links = ["reference", "short_description"]
     list_select_related = ["plan", "owner"]
-    list_filter = ["plan", "status"]
+    list_filter = ["plan__authority", "plan", "status"]
     search_fields = ["reference", "description", "owner__name"]
     ordering = ["plan", "order", "reference"]
     autocomplete_fields = ["plan", "owner"]
@@ -727,5 +809,5 @@ admin.site.unregister(Recommendation)
 
 
 @admin.register(Recommendation)
-class RecommendationAdmin(PlanScopedImportExportMixin, InspectionRecommendationAdmin):
+class RecommendationAdmin(PlanExportMixin, InspectionRecommendationAdmin):
     resource_classes = [RecommendationResource]

@@ -6,6 +6,7 @@ from django.db.models import Q
 
 from improvement.forms import DATE_FORMATS, GovukForm
 from improvement.models import Lead, Period, Rag, Status, Theme
+from improvement.search import SearchField
 from inspections.models import Recommendation
 
 
@@ -13,10 +14,14 @@ class ActionFilterForm(GovukForm):
     pass
 
 
+class SearchFilter(django_filters.CharFilter):
+    field_class = SearchField
+
+
 class ActionFilter(django_filters.FilterSet):
     """The plan page's one filter: every choice list is limited to the plan being read."""
 
-    q = django_filters.CharFilter(
+    q = SearchFilter(
         label="Search", method="search", help_text="Words in the action, its reference or lead."
     )
     theme = django_filters.ModelChoiceFilter(
@@ -73,8 +78,8 @@ class ActionFilter(django_filters.FilterSet):
         )
 
     def search(self, queryset, name, value):
-        words = value.split()
-        for word in words:
+        # icontains escapes % and _ (and \\), so every word is matched as literal text.
+        for word in value.split():
             queryset = queryset.filter(
                 Q(text__icontains=word)
                 | Q(reference__iexact=word)

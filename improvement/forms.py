@@ -1,8 +1,10 @@
 from django import forms
+from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
+from django.template.defaultfilters import filesizeformat
 
 from improvement.models import Rag, Status
-from improvement.services import check_evidence_file
+from improvement.uploads import EVIDENCE_TOO_LARGE, validate_evidence_file
 
 SIGN_IN_FAILED = (
     "Enter a correct username and password. Both are case-sensitive; "
@@ -143,10 +145,21 @@ class UpdateActionForm(GovukForm):
             "impact_evidence": action.impact_evidence,
         }
 
+    def __init__(self, *args, upload_cut_short: bool = False, **kwargs):
+        # Set when the request was too long to read: the file never arrived, so say why.
+        self.upload_cut_short = upload_cut_short
+        super().__init__(*args, **kwargs)
+
     def clean_evidence_file(self):
+        if self.upload_cut_short:
+            raise forms.ValidationError(
+                EVIDENCE_TOO_LARGE,
+                code="evidence_size",
+                params={"limit": filesizeformat(settings.EVIDENCE_MAX_BYTES)},
+            )
         file = self.cleaned_data.get("evidence_file")
         if file:
-            check_evidence_file(file)
+            validate_evidence_file(file)
         return file
 
 

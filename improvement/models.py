@@ -1,13 +1,24 @@
 import re
 
 from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from improvement.querysets import ActionQuerySet
+from authorities.models import Authority
+from improvement.files import PrivateName
+from improvement.querysets import ActionQuerySet, LeadQuerySet, PlanQuerySet
+from improvement.uploads import validate_evidence_file
 from inspections.models import Inspection, Recommendation
+
+LEAD_OF_OTHER_AUTHORITY = '"%(lead)s" is a lead of %(lead_authority)s, not of %(authority)s.'
+LEAD_NAME_TAKEN = "This authority already has a lead of this name."
+PLAN_AUTHORITY_IN_USE = (
+    "This plan's actions, risks, themes, inspections or boards belong to %(authority)s: "
+    "it cannot move to another authority."
+)
 
 
 class Rag(models.TextChoices):
@@ -36,6 +47,41 @@ def normalise_name(name: str) -> str:
     return re.sub(r"\s+", " ", text).strip().casefold()
 
 
+def lead_authority_errors(*, authority_id, leads) -> list[ValidationError]:
+    """One error per lead that is not of the given authority: a post of one council never leads,
+    owns or co-leads anything of another's plan."""
+    errors = []
+    for lead in leads:
+        if lead is not None and lead.authority_id != authority_id:
+            errors.append(
+                ValidationError(
+                    LEAD_OF_OTHER_AUTHORITY,
+                    code="lead_of_other_authority",
+                    params={
+                        "lead": lead.name,
+                        "lead_authority": lead.authority,
+                        "authority": Authority.objects.get(pk=authority_id),
+                    },
+                )
+            )
+    return errors
+
+
+def related(instance, name: str):
+    """The related object, or None while it is unset (an inline's parent not yet saved is set)."""
+    try:
+        return getattr(instance, name)
+    except ObjectDoesNotExist:
+        return None
+
+
+def check_lead_of(*, authority_id, field: str, leads) -> None:
+    if authority_id is not None and (
+        errors := lead_authority_errors(authority_id=authority_id, leads=leads)
+    ):
+        raise ValidationError({field: errors})
+
+
 class Plan(models.Model):
     class PlanStatus(models.TextChoices):
         DRAFT = "draft", "Draft"
@@ -46,7 +92,7 @@ class Plan(models.Model):
         DATES = "dates", "Dates: overdue is red, due soon and not started is amber"
         CRITERIA = "criteria", "Criteria: scope, resources, project plan, timescale"
 
-    authority = models.CharField(max_length=120)
+    authority = models.ForeignKey(Authority, on_delete=models.PROTECT, related_name="plans")
     title = models.CharField(max_length=200)
     slug = models.SlugField(max_length=60, unique=True)
     version = models.CharField(max_length=30, blank=True)
@@ -58,8 +104,10 @@ class Plan(models.Model):
     # Header → field mappings an admin confirmed on an earlier import, reused next time.
     import_mapping = models.JSONField(default=dict, blank=True)
 
+    objects = PlanQuerySet.as_manager()
+
     class Meta:
-        ordering = ["authority", "title"]
+        ordering = ["authority__name", "title"]
 
     def __str__(self):
         return self.title
@@ -67,8 +115,39 @@ class Plan(models.Model):
     def get_absolute_url(self):
         return reverse("improvement:plan", kwargs={"slug": self.slug})
 
+    def clean(self):
+        super().clean()
+        if self.pk is None or self.authority_id is None:
+            return
+        stored = Plan.objects.filter(pk=self.pk).values_list("authority_id", flat=True).first()
+        if stored not in (None, self.authority_id) and self._belongs_to(stored):
+            raise ValidationError(
+                {"authority": PLAN_AUTHORITY_IN_USE},
+                code="plan_authority_in_use",
+                params={"authority": Authority.objects.get(pk=stored)},
+            )
+
+    def _belongs_to(self, authority_id) -> bool:
+        """Whether anything of the plan is of that authority, so the plan cannot leave it."""
+        mine = {"authority_id": authority_id}
+        return (
+            Action.objects.filter(plan=self)
+            .filter(
+                models.Q(lead__authority_id=authority_id)
+                | models.Q(co_leads__in=Lead.objects.filter(**mine))
+            )
+            .exists()
+            or Risk.objects.filter(plan=self, owner__authority_id=authority_id).exists()
+            or Theme.objects.filter(plan=self, lead__authority_id=authority_id).exists()
+            or self.inspections.filter(**mine).exists()
+            or self.boards.filter(**mine).exists()
+        )
+
     def recommendations(self):
-        return Recommendation.objects.filter(inspection__plans=self)
+        # The authority too, so an inspection of another council linked by mistake shows nothing.
+        return Recommendation.objects.filter(
+            inspection__plans=self, inspection__authority_id=self.authority_id
+        )
 
 
 class PlanRole(models.Model):
@@ -97,14 +176,26 @@ class PlanRole(models.Model):
 class Lead(models.Model):
     """A person or a post that leads actions; officers sign in as users linked to leads."""
 
+    authority = models.ForeignKey(Authority, on_delete=models.PROTECT, related_name="leads")
     name = models.CharField(max_length=200, help_text='A person or a role, e.g. "Head of HR".')
-    name_key = models.CharField(max_length=200, unique=True, editable=False)
+    name_key = models.CharField(max_length=200, editable=False)
     organisation = models.CharField(max_length=120, blank=True)
     email = models.EmailField(blank=True)
     users = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="leads")
 
+    objects = LeadQuerySet.as_manager()
+
     class Meta:
         ordering = ["name"]
+        constraints = [
+            # A council's posts carry across its successive plans; another council's post of the
+            # same name is another lead.
+            models.UniqueConstraint(
+                fields=["authority", "name_key"],
+                name="lead_name_unique_in_authority",
+                violation_error_message=LEAD_NAME_TAKEN,
+            )
+        ]
 
     def __str__(self):
         return self.name
@@ -112,6 +203,14 @@ class Lead(models.Model):
     def save(self, *args, **kwargs):
         self.name_key = normalise_name(self.name)
         super().save(*args, **kwargs)
+
+    def clean(self):
+        super().clean()
+        self.name_key = normalise_name(self.name)
+        # Forms leave the non-editable name_key out of constraint checks, so check it here.
+        same = Lead.objects.filter(authority_id=self.authority_id, name_key=self.name_key)
+        if self.authority_id is not None and same.exclude(pk=self.pk).exists():
+            raise ValidationError({"name": LEAD_NAME_TAKEN}, code="lead_name_taken")
 
 
 class Theme(models.Model):
@@ -126,6 +225,11 @@ class Theme(models.Model):
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        super().clean()
+        if (plan := related(self, "plan")) is not None:
+            check_lead_of(authority_id=plan.authority_id, field="lead", leads=[self.lead])
 
 
 class Period(models.Model):
@@ -245,6 +349,13 @@ class Action(models.Model):
             "improvement:action", kwargs={"slug": self.plan.slug, "reference": self.reference}
         )
 
+    def clean(self):
+        super().clean()
+        # Co-leads are checked where they are chosen (forms, importer): a model's clean() runs
+        # before its many-to-many rows exist.
+        if (plan := related(self, "plan")) is not None:
+            check_lead_of(authority_id=plan.authority_id, field="lead", leads=[self.lead])
+
     @property
     def is_done(self) -> bool:
         return self.status in DONE_STATUSES
@@ -261,10 +372,34 @@ def due_revision_q(prefix: str = "") -> Q:
     )
 
 
+PROGRESS_UPDATES_ARE_APPEND_ONLY = (
+    "Progress updates are the action's audit trail: they are never changed or deleted. "
+    "Record a new update instead."
+)
+
+
+class AppendOnly(Exception):
+    def __init__(self, message: str = PROGRESS_UPDATES_ARE_APPEND_ONLY):
+        super().__init__(message)
+
+
+class ProgressUpdateQuerySet(models.QuerySet):
+    """The first line of the append-only rule; on PostgreSQL a trigger is the second
+    (migration improvement 0002), which also stops raw SQL."""
+
+    def update(self, **kwargs):
+        raise AppendOnly
+
+    def delete(self):
+        raise AppendOnly
+
+
 class ProgressUpdate(models.Model):
     """Append-only: one row for every change of RAG, status, commentary or due date."""
 
-    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="updates")
+    # PROTECT: deleting an action (or its plan) would delete its audit trail, so the admin
+    # refuses and lists the updates in the way instead.
+    action = models.ForeignKey(Action, on_delete=models.PROTECT, related_name="updates")
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True
     )
@@ -282,12 +417,25 @@ class ProgressUpdate(models.Model):
     # The action's version this update produced; a stale editor is shown the updates after theirs.
     action_version = models.PositiveIntegerField(default=0)
 
+    objects = ProgressUpdateQuerySet.as_manager()
+
     class Meta:
         ordering = ["-at", "-pk"]
         get_latest_by = "at"
 
     def __str__(self):
         return f"{self.action.reference} at {self.at:%d/%m/%Y %H:%M}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AppendOnly
+        # Always an INSERT: a row built with the primary key of an existing update must not
+        # silently overwrite it.
+        kwargs["force_insert"] = True
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnly
 
     @property
     def revises_due_date(self) -> bool:
@@ -299,7 +447,11 @@ class Evidence(models.Model):
     update = models.ForeignKey(
         ProgressUpdate, on_delete=models.SET_NULL, null=True, blank=True, related_name="evidence"
     )
-    file = models.FileField(upload_to="evidence/%Y/%m/", blank=True)
+    file = models.FileField(
+        upload_to=PrivateName("evidence"), blank=True, validators=[validate_evidence_file]
+    )
+    # The name the file had on the officer's machine: shown and used for the download only.
+    original_name = models.CharField(max_length=255, blank=True)
     link = models.URLField(max_length=500, blank=True)
     description = models.CharField(max_length=300, blank=True)
     uploaded_by = models.ForeignKey(
@@ -315,7 +467,17 @@ class Evidence(models.Model):
         ]
 
     def __str__(self):
-        return self.description or self.link or self.file.name
+        return self.description or self.link or self.original_name
+
+    def get_download_url(self) -> str:
+        return reverse(
+            "improvement:evidence",
+            kwargs={
+                "slug": self.action.plan.slug,
+                "reference": self.action.reference,
+                "pk": self.pk,
+            },
+        )
 
 
 class Milestone(models.Model):
@@ -451,3 +613,8 @@ class Risk(models.Model):
 
     def __str__(self):
         return f"Risk {self.reference}"
+
+    def clean(self):
+        super().clean()
+        if (plan := related(self, "plan")) is not None:
+            check_lead_of(authority_id=plan.authority_id, field="owner", leads=[self.owner])

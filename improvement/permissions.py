@@ -43,6 +43,11 @@ def can_view_plan(user, plan: Plan) -> bool:
     return plan.actions.for_user(user).exists()
 
 
+def can_read_action(user, action: Action) -> bool:
+    """Whoever may read the plan reads its actions, their evidence included."""
+    return can_view_plan(user, action.plan)
+
+
 def plans_visible_to(user):
     """The plans can_view_plan allows, as one query: for the navigation and plan lists."""
     if not user.is_authenticated:

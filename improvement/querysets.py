@@ -4,7 +4,7 @@ select_related/prefetch_related here, so a page's query count does not grow with
 import datetime
 
 from django.db import models
-from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
 
 # Status and RAG values are written out rather than imported: models.py builds the Action
 # manager from this module, so importing models here would be circular.
@@ -14,14 +14,37 @@ AWAITING_SIGN_OFF = "awaiting_sign_off"
 DONE = (COMPLETE, CLOSED)
 
 
+class PlanQuerySet(models.QuerySet):
+    def for_authority(self, authority):
+        return self.filter(authority=authority)
+
+
+class LeadQuerySet(models.QuerySet):
+    def for_authority(self, authority):
+        return self.filter(authority=authority)
+
+
 class ActionQuerySet(models.QuerySet):
+    def for_authority(self, authority):
+        return self.filter(plan__authority=authority)
+
     def for_user(self, user):
-        """Actions the user leads, co-leads or is delegated: what they may update as an officer."""
+        """Actions the user leads, co-leads or is delegated: what they may update as an officer.
+
+        A lead grants only within its own authority: even if a lead of one council were attached
+        to another council's action, by a bug or by hand in the database, it grants nothing.
+        """
         if not user.is_authenticated:
             return self.none()
         # Exists() rather than joins through the M2Ms, so an action is never listed twice.
         return self.filter(
-            Q(Exists(self.model.objects.filter(pk=OuterRef("pk"), lead__users=user)))
+            Q(
+                Exists(
+                    self.model.objects.filter(
+                        pk=OuterRef("pk"), lead__users=user, lead__authority=F("plan__authority")
+                    )
+                )
+            )
             | Q(
                 Exists(
                     self.model.delegates.through.objects.filter(action=OuterRef("pk"), user=user)
@@ -30,14 +53,18 @@ class ActionQuerySet(models.QuerySet):
             | Q(
                 Exists(
                     self.model.co_leads.through.objects.filter(
-                        action=OuterRef("pk"), lead__users=user
+                        action=OuterRef("pk"),
+                        lead__users=user,
+                        lead__authority=F("action__plan__authority"),
                     )
                 )
             )
         )
 
     def for_lead(self, lead):
-        return self.filter(Q(lead=lead) | Q(co_leads=lead)).distinct()
+        return self.filter(
+            Q(lead=lead) | Q(co_leads=lead), plan__authority_id=lead.authority_id
+        ).distinct()
 
     def open(self):
         return self.exclude(status__in=DONE)

@@ -90,7 +90,11 @@ class ActionPage:
 
 
 def action_page(*, plan: Plan, reference: str, today: datetime.date) -> ActionPage:
-    updates = ProgressUpdate.objects.select_related("by").order_by("-at", "-pk")
+    updates = (
+        ProgressUpdate.objects.select_related("by")
+        .prefetch_related("evidence")
+        .order_by("-at", "-pk")
+    )
     action = (
         plan.actions.select_related("plan", "theme", "period", "objective", "lead")
         .with_due_revisions()

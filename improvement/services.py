@@ -3,15 +3,14 @@
 import datetime
 from pathlib import Path
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 
 from improvement.models import DONE_STATUSES, Action, Evidence, ProgressUpdate, Rag, Status
 from improvement.permissions import can_sign_off, can_update_action
 from improvement.rag import completed_rag
+from improvement.uploads import validate_evidence_file
 
 COMMENTARY_REQUIRED = "Say what has changed: commentary is required when the RAG or status changes."
 COMMENTARY_REQUIRED_RED_AMBER = "Commentary is required for a red or amber RAG."
@@ -50,13 +49,15 @@ def record_progress(
     impact_evidence: str | None = None,
     due_on=_UNSET,
     due_reason: str = "",
+    reason: str = "",
     at: datetime.datetime | None = None,
 ) -> ProgressUpdate | None:
     """Apply an officer's update to an action and write its progress update, atomically.
 
     Arguments left as None (or due_on unset) keep their current value. Returns None when nothing
     changed. Raises StaleEdit when the action moved on since `expected_version`, and
-    ValidationError (with field keys) when the update breaks a rule.
+    ValidationError (with field keys) when the update breaks a rule. `reason` is why sign-off
+    was refused; the update keeps it, or else the due date's reason, since it is written once.
     """
     locked = Action.objects.select_for_update().get(pk=action.pk)
     if locked.version != expected_version:
@@ -101,7 +102,7 @@ def record_progress(
         due_on_before=locked.due_on,
         due_on_after=new_due,
         commentary=commentary,
-        reason=due_reason.strip(),
+        reason=reason.strip() or due_reason.strip(),
         action_version=locked.version + 1,
     )
 
@@ -149,25 +150,21 @@ SEND_BACK_REASON_REQUIRED = "Say why the action is being sent back."
 SIGNED_OFF = "Signed off as complete."
 SENT_BACK = "Sent back: %(reason)s"
 EVIDENCE_MISSING = "Choose a file or give a link."
-EVIDENCE_TYPE_REFUSED = "The file must be a %(extensions)s file."
-EVIDENCE_TOO_LARGE = "The file must be smaller than %(limit)s."
 EVIDENCE_ADDED = "Evidence added: %(name)s"
 
 
-def check_evidence_file(file) -> None:
-    """The one rule for evidence files, used by the form (to show the error) and the service."""
-    allowed = [ext.lower() for ext in settings.EVIDENCE_EXTENSIONS]
-    extension = Path(file.name or "").suffix.lstrip(".").lower()
-    if extension not in allowed:
-        raise ValidationError(
-            EVIDENCE_TYPE_REFUSED % {"extensions": ", ".join(allowed[:-1]) + " or " + allowed[-1]},
-            code="evidence_type",
-        )
-    if file.size > settings.EVIDENCE_MAX_BYTES:
-        raise ValidationError(
-            EVIDENCE_TOO_LARGE % {"limit": filesizeformat(settings.EVIDENCE_MAX_BYTES)},
-            code="evidence_size",
-        )
+def _check_evidence_file(file) -> None:
+    # The model field's own validator, asked before anything is written, keyed for the form.
+    try:
+        validate_evidence_file(file)
+    except ValidationError as refused:
+        raise ValidationError({"evidence_file": refused.messages}) from refused
+
+
+def original_name(file) -> str:
+    """The uploader's file name, kept only to show and to name the download."""
+    name = Path(file.name or "").name
+    return "".join(ch for ch in name if ch.isprintable())[-255:]
 
 
 def _require(allowed: bool) -> None:
@@ -212,7 +209,7 @@ def update_action(
     _require(can_update_action(by, action))
     locked = _lock(action, expected_version=expected_version)
     if evidence_file:
-        check_evidence_file(evidence_file)
+        _check_evidence_file(evidence_file)
     new_status = _status_asked(locked.status, status)
     if new_status == Status.AWAITING_SIGN_OFF and locked.status != new_status:
         _check_impact_evidence(impact_evidence if impact_evidence is not None else "")
@@ -317,17 +314,15 @@ def send_back(
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": SEND_BACK_REASON_REQUIRED})
-    update = record_progress(
+    return record_progress(
         action=action,
         by=by,
         expected_version=expected_version,
         status=Status.IN_PROGRESS,
         commentary=SENT_BACK % {"reason": reason},
+        reason=reason,
         at=at,
     )
-    update.reason = reason
-    update.save(update_fields=["reason"])
-    return update
 
 
 @transaction.atomic
@@ -347,17 +342,16 @@ def attach_evidence(
     if not file and not link:
         raise ValidationError({"evidence_file": EVIDENCE_MISSING})
     if file:
-        try:
-            check_evidence_file(file)
-        except ValidationError as refused:
-            raise ValidationError({"evidence_file": refused.messages}) from refused
+        _check_evidence_file(file)
     locked = _lock(action, expected_version=expected_version)
     if update is None:
-        update = _evidence_update(locked, by=by, name=description or link or file.name, at=at)
+        name = description or link or original_name(file)
+        update = _evidence_update(locked, by=by, name=name, at=at)
     evidence = Evidence(
         action=locked,
         update=update,
         file=file or "",
+        original_name=original_name(file) if file else "",
         link=link,
         description=description,
         uploaded_by=by,

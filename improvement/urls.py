@@ -1,26 +1,31 @@
 from django.urls import path
 
-from improvement import views
+from improvement import converters, views  # noqa: F401 (registers converters)
 
 app_name = "improvement"
 
 urlpatterns = [
     path("", views.my_actions, name="my_actions"),
-    path("plans/<slug:slug>/", views.plan_detail, name="plan"),
-    path("plans/<slug:slug>/actions.xlsx", views.plan_download, name="plan_download"),
+    path("plans/<plan:slug>/", views.plan_detail, name="plan"),
+    path("plans/<plan:slug>/actions.xlsx", views.plan_download, name="plan_download"),
     path(
-        "plans/<slug:slug>/recommendations/<str:reference>/",
+        "plans/<plan:slug>/recommendations/<reference:reference>/",
         views.recommendation_detail,
         name="recommendation",
     ),
-    path("plans/<slug:slug>/actions/<str:reference>/", views.action_detail, name="action"),
+    path("plans/<plan:slug>/actions/<reference:reference>/", views.action_detail, name="action"),
     path(
-        "plans/<slug:slug>/actions/<str:reference>/update/",
+        "plans/<plan:slug>/actions/<reference:reference>/update/",
         views.action_update,
         name="action_update",
     ),
     path(
-        "plans/<slug:slug>/actions/<str:reference>/sign-off/",
+        "plans/<plan:slug>/actions/<reference:reference>/evidence/<int:pk>/",
+        views.evidence_download,
+        name="evidence",
+    ),
+    path(
+        "plans/<plan:slug>/actions/<reference:reference>/sign-off/",
         views.action_sign_off,
         name="action_sign_off",
     ),

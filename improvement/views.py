@@ -9,12 +9,18 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 
-from improvement import selectors, services
+from improvement import selectors, services, uploads
+from improvement.files import private_file_response
 from improvement.filters import ActionFilter
 from improvement.forms import SignOffForm, UpdateActionForm
 from improvement.importing.export import XLSX_CONTENT_TYPE, export_actions_xlsx
-from improvement.models import Action, Plan, Status
-from improvement.permissions import can_sign_off, can_update_action, can_view_plan
+from improvement.models import Action, Evidence, Plan, Status
+from improvement.permissions import (
+    can_read_action,
+    can_sign_off,
+    can_update_action,
+    can_view_plan,
+)
 
 PLAN_PAGE_SIZE = 50
 UPDATE_SAVED = "Your update has been saved."
@@ -23,6 +29,8 @@ SIGNED_OFF = "The action has been signed off as complete."
 SENT_BACK = "The action has been sent back to its lead."
 SIGN_OFF_REQUESTED = "The action is now awaiting sign-off by an improvement lead."
 NO_ACTIONS_FOR_RECOMMENDATION = "No open or completed action answers this recommendation."
+FIX_FILTERS_TO_LIST = "Correct the filters to see the actions."
+FIX_FILTERS_TO_DOWNLOAD = "Correct the filters on the plan page, then download the list again."
 
 
 def _today():
@@ -30,14 +38,21 @@ def _today():
 
 
 def _readable_plan(request, slug: str) -> Plan:
-    plan = get_object_or_404(Plan, slug=slug)
-    if not can_view_plan(request.user, plan):
-        raise PermissionDenied
+    """The plan, or the same 404 whether it is missing or only hidden from this user.
+
+    A 403 for another council's plan would tell an outsider which plans exist.
+    """
+    plan = Plan.objects.select_related("authority").filter(slug=slug).first()
+    if plan is None or not can_view_plan(request.user, plan):
+        raise Http404
     return plan
 
 
 def _action(plan: Plan, reference: str) -> Action:
-    return get_object_or_404(plan.actions.select_related("plan"), reference=reference)
+    action = plan.actions.select_related("plan").filter(reference=reference).first()
+    if action is None:
+        raise Http404
+    return action
 
 
 @login_required
@@ -63,7 +78,15 @@ def plan_download(request, slug):
     plan = _readable_plan(request, slug)
     today = _today()
     filterset = _filtered(request, plan, today)
-    actions = filterset.qs if filterset.is_valid() else plan.actions.none()
+    if not filterset.is_valid():
+        # A file of every action would pass for the list the user asked for.
+        return render(
+            request,
+            "improvement/download_refused.html",
+            {"plan": plan, "filter": filterset, "message": FIX_FILTERS_TO_DOWNLOAD},
+            status=400,
+        )
+    actions = filterset.qs
     response = HttpResponse(export_actions_xlsx(actions), content_type=XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{plan.slug}-actions-{today}.xlsx"'
     return response
@@ -75,7 +98,8 @@ def plan_detail(request, slug):
     plan = _readable_plan(request, slug)
     today = _today()
     filterset = _filtered(request, plan, today)
-    actions = filterset.qs
+    # A refused filter lists nothing: rows under an error would pass for its result.
+    actions = filterset.qs if filterset.is_valid() else plan.actions.none()
     page = Paginator(actions, PLAN_PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -89,6 +113,7 @@ def plan_detail(request, slug):
             "actions": selectors.with_derived_rag(page.object_list, today=today),
             "rag_counts": actions.rag_counts(),
             "query": query.urlencode(),
+            "fix_filters_message": FIX_FILTERS_TO_LIST,
         },
     )
 
@@ -143,6 +168,25 @@ def action_detail(request, slug, reference):
     )
 
 
+@login_required
+@require_safe
+def evidence_download(request, slug, reference, pk):
+    """An evidence file, for whoever may read its action; anyone else is told it is not there."""
+    evidence = get_object_or_404(
+        Evidence.objects.select_related("action__plan").exclude(file=""),
+        pk=pk,
+        action__reference=reference,
+        action__plan__slug=slug,
+    )
+    if not can_read_action(request.user, evidence.action):
+        raise Http404
+    return private_file_response(
+        evidence.file,
+        filename=evidence.original_name or f"evidence-{evidence.pk}",
+        content_type=uploads.content_type_for(evidence.original_name),
+    )
+
+
 def _show_refusal(form, refused: ValidationError, *, aliases: dict | None = None) -> None:
     """A service's refusal shown beside the field it is about, or above the form."""
     if not hasattr(refused, "error_dict"):
@@ -173,12 +217,15 @@ def _update_kwargs(data: dict) -> dict:
 @login_required
 @require_http_methods(["GET", "POST"])
 def action_update(request, slug, reference):
-    plan = get_object_or_404(Plan, slug=slug)
+    plan = _readable_plan(request, slug)
     action = _action(plan, reference)
     if not can_update_action(request.user, action):
         raise PermissionDenied
     form = UpdateActionForm(
-        request.POST or None, request.FILES or None, initial=UpdateActionForm.initial_for(action)
+        request.POST or None,
+        request.FILES or None,
+        initial=UpdateActionForm.initial_for(action),
+        upload_cut_short=uploads.upload_cut_short(request),
     )
     stale = None
     if request.method == "POST" and form.is_valid():
@@ -215,7 +262,7 @@ def action_update(request, slug, reference):
 @login_required
 @require_http_methods(["GET", "POST"])
 def action_sign_off(request, slug, reference):
-    plan = get_object_or_404(Plan, slug=slug)
+    plan = _readable_plan(request, slug)
     action = _action(plan, reference)
     if not can_sign_off(request.user, action):
         raise PermissionDenied

@@ -34,8 +34,9 @@ class InspectionAdmin(admin.ModelAdmin):
         "overall_grade",
         "recommendation_count",
     ]
-    list_filter = ["kind", "overall_grade", "authority"]
-    search_fields = ["title", "authority"]
+    list_select_related = ["authority"]
+    list_filter = ["authority", "kind", "overall_grade"]
+    search_fields = ["title", "authority__name"]
     date_hierarchy = "published_on"
     list_per_page = 50
     inlines = [JudgementInline, RecommendationInline]
@@ -64,7 +65,7 @@ class RecommendationAdmin(SimpleHistoryAdmin):
     list_display = ["reference", "short_text", "inspection", "body", "timescale", "action_count"]
     list_display_links = ["reference", "short_text"]
     list_select_related = ["inspection"]
-    list_filter = ["body", "timescale", "inspection"]
+    list_filter = ["inspection__authority", "body", "timescale", "inspection"]
     search_fields = ["reference", "text", "inspection__title"]
     ordering = ["inspection", "order", "reference"]
     autocomplete_fields = ["inspection"]

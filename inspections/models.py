@@ -1,6 +1,10 @@
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from authorities.models import Authority
+
+INSPECTION_TITLE_TAKEN = "This authority already has an inspection with this title."
+
 
 class Grade(models.TextChoices):
     OUTSTANDING = "outstanding", "Outstanding"
@@ -14,6 +18,11 @@ class Body(models.TextChoices):
     SAFEGUARDING = "safeguarding", "Safeguarding board / partnership"
 
 
+class InspectionQuerySet(models.QuerySet):
+    def for_authority(self, authority):
+        return self.filter(authority=authority)
+
+
 class Inspection(models.Model):
     class Kind(models.TextChoices):
         SIF = "sif", "Single inspection framework"
@@ -24,16 +33,26 @@ class Inspection(models.Model):
         LSCB_REVIEW = "lscb_review", "LSCB review"
         OTHER = "other", "Other"
 
-    title = models.CharField(max_length=200, unique=True, help_text="As the report names it.")
-    authority = models.CharField(max_length=120)
+    authority = models.ForeignKey(Authority, on_delete=models.PROTECT, related_name="inspections")
+    title = models.CharField(max_length=200, help_text="As the report names it.")
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.SIF)
     started_on = models.DateField(null=True, blank=True)
     ended_on = models.DateField(null=True, blank=True)
     published_on = models.DateField(null=True, blank=True)
     overall_grade = models.CharField(max_length=30, choices=Grade.choices, blank=True)
 
+    objects = InspectionQuerySet.as_manager()
+
     class Meta:
         ordering = ["-published_on", "title"]
+        constraints = [
+            # Two councils may each name a report "Ofsted SIF 2016"; one council may not twice.
+            models.UniqueConstraint(
+                fields=["authority", "title"],
+                name="inspection_title_unique_in_authority",
+                violation_error_message=INSPECTION_TITLE_TAKEN,
+            )
+        ]
 
     def __str__(self):
         return self.title
@@ -61,6 +80,11 @@ class Judgement(models.Model):
         return f"{self.area}: {self.get_grade_display()}"
 
 
+class RecommendationQuerySet(models.QuerySet):
+    def for_authority(self, authority):
+        return self.filter(inspection__authority=authority)
+
+
 class Recommendation(models.Model):
     class Timescale(models.TextChoices):
         IMMEDIATE = "immediate", "Immediate"
@@ -76,6 +100,7 @@ class Recommendation(models.Model):
     timescale = models.CharField(max_length=20, choices=Timescale.choices, blank=True)
     order = models.PositiveIntegerField(default=0)
 
+    objects = RecommendationQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:

@@ -1,5 +1,11 @@
 """Persona fixtures match the demo users: an officer who leads actions, a second officer, an
-improvement lead and a board chair of one plan, and an admin."""
+improvement lead and a board chair of one plan, and an admin. Everything is of one default
+authority ("Anytown Council") except the foreign officer's plan, which is another council's."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -48,3 +54,52 @@ def chair(plan):
 @pytest.fixture
 def admin_user(db):
     return factories.UserFactory(username="admin", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture(scope="session")
+def collected_static_root(tmp_path_factory):
+    """A STATIC_ROOT filled by a real `collectstatic` with the production settings, once a run:
+    WhiteNoise compresses every file, which takes seconds."""
+    root = tmp_path_factory.mktemp("staticfiles")
+    dropped = {"DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    env = {k: v for k, v in os.environ.items() if k not in dropped}
+    env.update(
+        DJANGO_SETTINGS_MODULE="config.settings",
+        DEBUG="0",
+        SECRET_KEY="collectstatic-for-tests-only-" + "k3" * 20,
+        STATIC_ROOT=str(root),
+    )
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--no-input", "--verbosity", "0"],
+        cwd=Path(__file__).resolve().parent.parent,
+        env=env,
+        check=True,
+        timeout=180,
+    )
+    return root
+
+
+@pytest.fixture
+def foreign_plan(db):
+    """Another council's plan: nothing of Anytown's may reach it, nor it Anytown's."""
+    otherton = factories.AuthorityFactory(name="Otherton Council")
+    return factories.PlanFactory(
+        slug="otherton", title="Otherton improvement plan", authority=otherton
+    )
+
+
+@pytest.fixture
+def foreign_action(foreign_plan):
+    # The same post as the Anytown officer's lead: another council's post of the same name.
+    lead = factories.LeadFactory(name="Head of Safeguarding", authority=foreign_plan.authority)
+    return factories.ActionFactory(
+        plan=foreign_plan, reference="OTH-1", text="Otherton's own action", lead=lead
+    )
+
+
+@pytest.fixture
+def foreign_officer(foreign_action):
+    """An officer of another council who leads an action in that council's plan."""
+    user = factories.UserFactory(username="foreign_officer")
+    foreign_action.lead.users.add(user)
+    return user

@@ -3,7 +3,9 @@ import datetime
 import factory
 from django.contrib.auth import get_user_model
 from django.utils import timezone
+from django.utils.text import slugify
 
+from authorities.models import Authority
 from boards.models import Attendance, Board, Meeting, MeetingAction, Pack
 from improvement.models import (
     Action,
@@ -33,12 +35,23 @@ class UserFactory(factory.django.DjangoModelFactory):
     password = factory.django.Password("correct horse battery staple")
 
 
+class AuthorityFactory(factory.django.DjangoModelFactory):
+    """Without a name, the one shared "Anytown Council": every factory's default authority."""
+
+    class Meta:
+        model = Authority
+        django_get_or_create = ("name",)
+
+    name = "Anytown Council"
+    slug = factory.LazyAttribute(lambda a: slugify(a.name))
+
+
 class InspectionFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Inspection
 
+    authority = factory.SubFactory(AuthorityFactory)
     title = factory.Sequence(lambda n: f"Ofsted SIF Anytown {2016 + n}")
-    authority = "Anytown"
     published_on = datetime.date(2016, 9, 20)
     overall_grade = "inadequate"
 
@@ -68,7 +81,7 @@ class PlanFactory(factory.django.DjangoModelFactory):
         model = Plan
         django_get_or_create = ("slug",)
 
-    authority = "Anytown"
+    authority = factory.SubFactory(AuthorityFactory)
     title = factory.Sequence(lambda n: f"Improvement plan {n}")
     slug = factory.Sequence(lambda n: f"plan-{n}")
     starts_on = datetime.date(2016, 9, 1)
@@ -79,8 +92,9 @@ class LeadFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Lead
 
+    authority = factory.SubFactory(AuthorityFactory)
     name = factory.Sequence(lambda n: f"Head of Service {n}")
-    organisation = "Anytown Council"
+    organisation = factory.LazyAttribute(lambda lead: lead.authority.name)
 
 
 class ThemeFactory(factory.django.DjangoModelFactory):
@@ -118,7 +132,7 @@ class ActionFactory(factory.django.DjangoModelFactory):
     reference = factory.Sequence(lambda n: f"A{n + 1}")
     number = factory.Sequence(lambda n: str(n + 1))
     text = factory.Sequence(lambda n: f"Deliver improvement action {n}")
-    lead = factory.SubFactory(LeadFactory)
+    lead = factory.SubFactory(LeadFactory, authority=factory.SelfAttribute("..plan.authority"))
     due_on = datetime.date(2017, 3, 31)
     order = factory.Sequence(lambda n: n)
 
@@ -151,7 +165,7 @@ class RiskFactory(factory.django.DjangoModelFactory):
     plan = factory.SubFactory(PlanFactory)
     reference = factory.Sequence(lambda n: str(n + 1))
     description = factory.Sequence(lambda n: f"Risk {n} materialises")
-    owner = factory.SubFactory(LeadFactory)
+    owner = factory.SubFactory(LeadFactory, authority=factory.SelfAttribute("..plan.authority"))
     likelihood = 3
     impact = 4
 
@@ -169,6 +183,7 @@ class BoardFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Board
 
+    authority = factory.SubFactory(AuthorityFactory)
     name = factory.Sequence(lambda n: f"Improvement Board {n}")
     chair_name = "Independent Chair"
 
@@ -240,7 +255,7 @@ class PackFactory(factory.django.DjangoModelFactory):
         model = Pack
 
     plan = factory.SubFactory(PlanFactory)
-    board = factory.SubFactory(BoardFactory)
+    board = factory.SubFactory(BoardFactory, authority=factory.SelfAttribute("..plan.authority"))
     as_at = factory.Sequence(lambda n: datetime.date(2018, 1, 31) + datetime.timedelta(days=n))
     status = Pack.PackStatus.ISSUED
     pdf = factory.django.FileField(filename="pack.pdf", data=b"%PDF-1.7 stand-in")

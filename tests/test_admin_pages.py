@@ -2,7 +2,9 @@
 queries whatever its row count. The registry is walked, so a newly registered model is covered
 (and fails until it has a row builder below)."""
 
+import factory
 import pytest
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin
 from django.contrib.auth.models import Group
 from django.db import connection
@@ -62,7 +64,27 @@ def _meeting_actions(n):
     f.MeetingActionFactory.create_batch(n, meeting=f.MeetingFactory(), owner=f.LeadFactory())
 
 
+def _sign_in_records(model, **fields):
+    def build(n):
+        start = model.objects.count()
+        model.objects.bulk_create(
+            model(
+                username=f"user{start + i}",
+                ip_address="192.0.2.1",
+                user_agent="Mozilla/5.0",
+                path_info="/accounts/login/",
+                **fields,
+            )
+            for i in range(n)
+        )
+
+    return build
+
+
 ROW_BUILDERS = {
+    "authorities.Authority": lambda n: f.AuthorityFactory.create_batch(
+        n, name=factory.Sequence(lambda i: f"Borough {i} Council")
+    ),
     "auth.User": _users,
     "auth.Group": _groups,
     "inspections.Inspection": lambda n: f.InspectionFactory.create_batch(n),
@@ -90,9 +112,20 @@ ROW_BUILDERS = {
     "boards.Attendance": _under(f.AttendanceFactory, "meeting", f.MeetingFactory),
     "boards.MeetingAction": _meeting_actions,
     "boards.Pack": _in_plan(f.PackFactory, board=lambda plan: f.BoardFactory()),
+    "axes.AccessAttempt": _sign_in_records(AccessAttempt, failures_since_start=5),
+    "axes.AccessFailureLog": _sign_in_records(AccessFailureLog),
+    "axes.AccessLog": _sign_in_records(AccessLog),
 }
-# Rows that only a service writes: the admin shows them and refuses to add one.
-READ_ONLY = ("improvement.ProgressUpdate", "boards.Pack")
+# Rows that only a service (or django-axes, at sign-in) writes: the admin shows them and refuses
+# to add one.
+READ_ONLY = (
+    "improvement.ProgressUpdate",
+    "improvement.Evidence",
+    "boards.Pack",
+    "axes.AccessAttempt",
+    "axes.AccessFailureLog",
+    "axes.AccessLog",
+)
 
 REGISTERED = sorted(model._meta.label for model in admin.site._registry)
 

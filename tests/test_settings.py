@@ -30,7 +30,7 @@ def test_production_refuses_to_start_without_a_secret_key():
     assert "SECRET_KEY must be set when DEBUG is off." in result.stderr
 
 
-def test_production_settings_pass_the_deployment_checks():
+def test_production_settings_pass_the_deployment_checks(collected_static_root):
     result = manage(
         "check",
         "--deploy",
@@ -39,6 +39,7 @@ def test_production_settings_pass_the_deployment_checks():
         DEBUG="0",
         SECRET_KEY="a-long-random-production-secret-" + "x7Qz" * 10,
         ALLOWED_HOSTS="tracker.council.example",
+        STATIC_ROOT=str(collected_static_root),
     )
 
     assert result.returncode == 0, result.stdout + result.stderr

@@ -70,7 +70,7 @@ def take_snapshot(*, plan: Plan, as_at: datetime.date, board=None, meeting=None)
         "plan": {
             "slug": plan.slug,
             "title": plan.title,
-            "authority": plan.authority,
+            "authority": plan.authority.name,
             "version": plan.version,
             "rag_rule": plan.rag_rule,
         },

@@ -12,31 +12,58 @@ import uuid
 from django import forms
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import get_permission_codename
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
-from import_export.admin import ImportExportMixin
-from import_export.forms import ConfirmImportForm, ImportForm
+from import_export.admin import ExportMixin
 
 from improvement.importing import headers as h
+from improvement.importing.formats import EXPORT_FORMATS
 from improvement.importing.workbook import (
     TOO_LARGE,
     WorkbookRefused,
     import_workbook,
     read_sheets,
 )
-from improvement.models import Plan
+from improvement.models import (
+    Action,
+    Lead,
+    Measure,
+    MeasureValue,
+    Objective,
+    Period,
+    Plan,
+    Risk,
+    Theme,
+)
+from inspections.models import Inspection, Recommendation
 
 UPLOAD_EXPIRED = "The uploaded file is no longer available: upload it again."
 IMPORTED = "Imported {file}: {new} new, {updated} updated, {unchanged} unchanged."
 TMP_DIR = "imports/tmp"
 # An upload waits here between preview and confirm; one left unconfirmed longer is abandoned.
 UPLOAD_KEPT_FOR = datetime.timedelta(days=1)
+# What a plan workbook import can add or update. Importing needs, besides change on the plan,
+# "add" and IMPORT_EXPORT_IMPORT_PERMISSION_CODE ("change") on every one of them: an import does
+# nothing its user could not do by hand in the admin.
+IMPORT_WRITES = (
+    Inspection,
+    Recommendation,
+    Theme,
+    Period,
+    Objective,
+    Lead,
+    Action,
+    Risk,
+    Measure,
+    MeasureValue,
+)
 
 
 class UploadForm(forms.Form):
@@ -130,8 +157,18 @@ class MappingForm(StepForm):
         }
 
 
+def import_permissions() -> list[str]:
+    """The permissions a plan workbook import needs beyond change on the plan itself."""
+    code = settings.IMPORT_EXPORT_IMPORT_PERMISSION_CODE
+    return [
+        f"{model._meta.app_label}.{get_permission_codename(action, model._meta)}"
+        for model in IMPORT_WRITES
+        for action in ("add", code)
+    ]
+
+
 class PlanWorkbookImportMixin:
-    """Adds "Import workbook" to the Plan admin."""
+    """Adds "Import workbook" to the Plan admin, for those allowed to write what it imports."""
 
     def get_urls(self):
         urls = [
@@ -143,9 +180,24 @@ class PlanWorkbookImportMixin:
         ]
         return urls + super().get_urls()
 
+    def has_workbook_import_permission(self, request, plan=None) -> bool:
+        return self.has_change_permission(request, plan) and request.user.has_perms(
+            import_permissions()
+        )
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = {
+            **(extra_context or {}),
+            "has_workbook_import_permission": self.has_workbook_import_permission(request),
+        }
+        return super().change_view(request, object_id, form_url, extra_context)
+
     def import_workbook_view(self, request, plan_id):
+        # Refused before the plan is looked up, so a refusal says nothing about which plans exist.
+        if not self.has_workbook_import_permission(request):
+            raise PermissionDenied
         plan = get_object_or_404(Plan, pk=plan_id)
-        if not self.has_change_permission(request, plan):
+        if not self.has_workbook_import_permission(request, plan):
             raise PermissionDenied
         step = request.POST.get("step", "upload") if request.method == "POST" else "upload"
         if step == "upload":
@@ -265,30 +317,28 @@ class PlanWorkbookImportMixin:
         return TemplateResponse(request, f"admin/improvement/plan/import_{template}", context)
 
 
-class PlanImportForm(ImportForm):
-    plan = forms.ModelChoiceField(Plan.objects.all(), help_text="The plan these rows belong to.")
+class PlanExportMixin(ExportMixin):
+    """django-import-export's admin export for one kind of plan object; no per-model import.
 
+    Every admin import is the plan workbook import (PlanWorkbookImportMixin), which runs the
+    workbook checks; the library's own import and process_import URLs answer 404 here.
+    """
 
-class PlanConfirmImportForm(ConfirmImportForm):
-    plan = forms.ModelChoiceField(Plan.objects.all(), widget=forms.HiddenInput)
+    def get_urls(self):
+        gone = [path("import/", _no_such_page), path("process_import/", _no_such_page)]
+        return gone + super().get_urls()
 
+    def has_export_permission(self, request):
+        # The library checks IMPORT_EXPORT_EXPORT_PERMISSION_CODE ("view"); as everywhere in
+        # Django's admin, whoever may change the list may also view it.
+        return super().has_export_permission(request) or self.has_change_permission(request)
 
-class PlanScopedImportExportMixin(ImportExportMixin):
-    """django-import-export's admin import for one model, with the plan chosen on the form."""
-
-    import_form_class = PlanImportForm
-    confirm_form_class = PlanConfirmImportForm
-
-    def get_confirm_form_initial(self, request, import_form):
-        initial = super().get_confirm_form_initial(request, import_form)
-        if import_form is not None:
-            initial["plan"] = import_form.cleaned_data["plan"].pk
-        return initial
-
-    def get_import_resource_kwargs(self, request, **kwargs):
-        form = kwargs.get("form")
-        plan = form.cleaned_data.get("plan") if form is not None and form.is_valid() else None
-        return {"plan": plan, "user": request.user}
+    def get_export_formats(self):
+        return [f for f in EXPORT_FORMATS if f().can_export()]
 
     def get_export_resource_kwargs(self, request, **kwargs):
         return {"plan": None}
+
+
+def _no_such_page(request, *args, **kwargs):
+    raise Http404

@@ -234,20 +234,3 @@ def action_reference(*, number, period: str = "", theme: str = "") -> str:
     else:
         prefix = re.sub(r"[^A-Z0-9]", "", text_of(theme).upper())[:12]
     return f"{prefix}-{number}" if prefix else number
-
-
-# A text cell that starts with one of these is a formula to a spreadsheet program, so exports
-# put a quote before it (formula injection) and imports take that quote off again.
-FORMULA_PREFIXES = ("=", "+", "-", "@")
-
-
-def escape_formula(value):
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
-
-
-def unescape_formula(value):
-    if isinstance(value, str) and value[:1] == "'" and value[1:2] in FORMULA_PREFIXES:
-        return value[1:]
-    return value

@@ -1,15 +1,13 @@
 """A plan (or any list of its actions) out to .xlsx, in the layout the importer reads back.
 
-Each sheet is one resource's export: a bold header row, then one row per object. Text that a
-spreadsheet program would run as a formula is escaped (see cells.escape_formula).
+Each sheet is one resource's export: a bold header row, then one row per object. Every text
+value is a string cell (formats.write_sheet), so nothing in the file is a formula and text reads
+exactly as it was written, with no apostrophe in front.
 """
 
-import io
-
 import openpyxl
-from openpyxl.styles import Alignment, Font
 
-from improvement.importing.cells import escape_formula
+from improvement.importing.formats import save, write_sheet
 from improvement.importing.resources import (
     ActionResource,
     MeasureResource,
@@ -30,27 +28,6 @@ SHEET_TITLES = {
 }
 
 
-def _write_sheet(book: openpyxl.Workbook, title: str, dataset) -> None:
-    sheet = book.create_sheet(title=title)
-    sheet.append(list(dataset.headers))
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    wrap = Alignment(wrap_text=True, vertical="top")
-    for row in dataset:
-        sheet.append([escape_formula(value) for value in row])
-    for row in sheet.iter_rows(min_row=2):
-        for cell in row:
-            if isinstance(cell.value, str) and "\n" in cell.value:
-                cell.alignment = wrap
-    sheet.freeze_panes = "A2"
-
-
-def _save(book: openpyxl.Workbook) -> bytes:
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
-
-
 def _actions_dataset(actions, plan):
     queryset = actions.select_related("theme", "period", "objective", "lead").prefetch_related(
         "recommendations", "co_leads"
@@ -63,8 +40,8 @@ def export_actions_xlsx(actions) -> bytes:
     book = openpyxl.Workbook()
     book.remove(book.active)
     first = actions.select_related("plan").first()
-    _write_sheet(book, SHEET_TITLES["actions"], _actions_dataset(actions, first and first.plan))
-    return _save(book)
+    write_sheet(book, SHEET_TITLES["actions"], _actions_dataset(actions, first and first.plan))
+    return save(book)
 
 
 def export_plan_workbook(plan) -> bytes:
@@ -87,5 +64,5 @@ def export_plan_workbook(plan) -> bytes:
         ),
     }
     for kind, dataset in datasets.items():
-        _write_sheet(book, SHEET_TITLES[kind], dataset)
-    return _save(book)
+        write_sheet(book, SHEET_TITLES[kind], dataset)
+    return save(book)

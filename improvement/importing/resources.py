@@ -15,7 +15,6 @@ from import_export import fields, resources, widgets
 from improvement.importing.cells import (
     CellError,
     action_reference,
-    escape_formula,
     parse_flag,
     parse_score,
     parse_uk_date,
@@ -52,6 +51,7 @@ from improvement.models import (
     Risk,
     Status,
     Theme,
+    lead_authority_errors,
 )
 from improvement.services import record_progress
 from inspections.models import Body, Inspection, Recommendation
@@ -95,13 +95,9 @@ class PlanResource(resources.ModelResource):
         use_transactions = True
         instance_loader_class = KeyedLoader
 
-    def export_field(self, field, instance, **kwargs):
-        # Every export path (plan workbook, admin export) hands out text a spreadsheet won't run.
-        return escape_formula(super().export_field(field, instance, **kwargs))
-
     def leads(self) -> LeadBook:
         if self._leads is None:
-            self._leads = LeadBook()
+            self._leads = LeadBook(self.plan.authority)
         return self._leads
 
     def warn(self, column: str, value, message: str) -> None:
@@ -192,9 +188,25 @@ class PlanResource(resources.ModelResource):
                 self._m2m[field.column_name] = field.clean(row)
             except ValueError as error:
                 errors[field.attribute] = [ValidationError(str(error))]
+        errors = self._leads_of_other_authority(instance, row, errors)
         if errors:
             raise ValidationError(errors)
         self.check_row(instance, row)
+
+    def _leads_of_other_authority(self, instance, row, errors: dict) -> dict:
+        """However they were found, the row's leads must be of the plan's authority."""
+        for field in self.get_import_fields():
+            if field.attribute in errors or field.column_name not in row:
+                continue
+            if isinstance(field.widget, LeadListWidget):
+                leads = self._m2m.get(field.column_name, [])
+            elif isinstance(field.widget, LeadWidget):
+                leads = [getattr(instance, field.attribute, None)]
+            else:
+                continue
+            if refused := lead_authority_errors(authority_id=self.plan.authority_id, leads=leads):
+                errors[field.attribute] = refused
+        return errors
 
     def check_row(self, instance, row) -> None:
         """Warnings for a row that imports but deserves a look."""
@@ -447,8 +459,10 @@ class RecommendationResource(PlanResource):
         self._inspections = {}
 
     def get_queryset(self):
-        return Recommendation.objects.filter(inspection__plans=self.plan).select_related(
-            "inspection"
+        return (
+            Recommendation.objects.for_authority(self.plan.authority_id)
+            .filter(inspection__plans=self.plan)
+            .select_related("inspection")
         )
 
     def init_instance(self, row=None):
@@ -480,11 +494,13 @@ class RecommendationResource(PlanResource):
         if title.casefold() in self._inspections:
             return self._inspections[title.casefold()]
         if title:
-            found = Inspection.objects.filter(title__iexact=title).first()
+            # Another council's inspection of the same title is never matched: it is theirs.
+            own = Inspection.objects.for_authority(self.plan.authority_id)
+            found = own.filter(title__iexact=title).first()
             found = found or Inspection.objects.create(title=title, authority=self.plan.authority)
             self.plan.inspections.add(found)
         else:
-            linked = list(self.plan.inspections.all()[:2])
+            linked = list(self.plan.inspections.for_authority(self.plan.authority_id)[:2])
             if len(linked) != 1:
                 if strict:
                     raise ValueError(NO_INSPECTION.format(count=len(linked)))

@@ -35,10 +35,12 @@ NOT_A_NUMBER = '"{text}" is not a number.'
 
 
 class LeadBook:
-    """Leads by their name key, shared by every sheet of one import so a new lead is made once."""
+    """One authority's leads by their name key, shared by every sheet of one import so a new lead
+    is made once. Another council's post of the same name is never found: it is another lead."""
 
-    def __init__(self):
-        self._by_key = {lead.name_key: lead for lead in Lead.objects.all()}
+    def __init__(self, authority):
+        self.authority = authority
+        self._by_key = {lead.name_key: lead for lead in Lead.objects.for_authority(authority)}
         self.new_names: list[str] = []
         self._announced: set[int] = set()
 
@@ -46,7 +48,7 @@ class LeadBook:
         key = normalise_name(name)
         lead = self._by_key.get(key)
         if lead is None:
-            lead = Lead.objects.create(name=name)
+            lead = Lead.objects.create(authority=self.authority, name=name)
             self._by_key[key] = lead
             self.new_names.append(name)
         return lead

@@ -20,8 +20,9 @@ from defusedxml import DefusedXmlException
 from django.conf import settings
 from django.db import transaction
 
+from improvement.importing import formulas
 from improvement.importing import headers as h
-from improvement.importing.cells import action_reference, text_of, unescape_formula
+from improvement.importing.cells import action_reference, text_of
 from improvement.importing.resources import RESOURCES, LeadBook
 
 NOT_A_SPREADSHEET = "This file is not a spreadsheet: upload an Excel workbook (.xlsx) or a CSV."
@@ -311,7 +312,7 @@ def _records(raw: RawSheet, header: h.HeaderMap, kind: str) -> list[tuple[int, d
     for number in range(header.row + 1, len(raw.rows) + 1):
         cells = raw.rows[number - 1]
         record = {
-            column: unescape_formula(cells[i] if i < len(cells) else None)
+            column: formulas.unescape(cells[i] if i < len(cells) else None)
             for i, column in header.columns.items()
         }
         if all(text_of(v) == "" for v in record.values()):
@@ -433,7 +434,7 @@ def import_workbook(
     order = {kind: i for i, kind in enumerate(IMPORT_ORDER)}
     prepared.sort(key=lambda s: order.get(s.kind, len(order)))
     with transaction.atomic():
-        leads = LeadBook()
+        leads = LeadBook(plan.authority)
         for sheet in prepared:
             summary.sheets.append(_import_sheet(sheet, plan=plan, user=user, leads=leads))
         summary.new_leads = list(leads.new_names)

@@ -10,6 +10,7 @@ from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
+from authorities.models import Authority
 from boards.demo import (
     DEMO_LOGINS,
     FIXTURES,
@@ -46,7 +47,7 @@ def snapshot():
     return {
         model._meta.label: sorted(map(repr, model.objects.values_list()))
         for model in apps.get_models()
-        if model._meta.app_label in {"inspections", "improvement", "boards", "auth"}
+        if model._meta.app_label in {"authorities", "inspections", "improvement", "boards", "auth"}
     }
 
 
@@ -81,13 +82,25 @@ def test_second_run_creates_no_rows_no_history_and_changes_no_field(settings):
     assert len(before["auth.User"]) == len(DEMO_LOGINS)
 
 
+def test_the_plan_its_leads_inspection_and_board_all_belong_to_wirral_council():
+    load_demo()
+
+    wirral = Authority.objects.get()
+    assert (wirral.name, wirral.slug) == ("Wirral Council", "wirral")
+    plan = Plan.objects.get(slug=PLAN_SLUG)
+    assert plan.authority == wirral
+    assert set(Lead.objects.values_list("authority", flat=True)) == {wirral.pk}
+    assert Inspection.objects.get().authority == wirral
+    assert Board.objects.get().authority == wirral
+
+
 def test_inspection_has_its_seven_judgements_with_sub_judgements_under_their_parent():
     load_demo()
 
     inspection = Inspection.objects.get()
-    assert (inspection.kind, inspection.authority, inspection.overall_grade) == (
+    assert (inspection.kind, inspection.authority.name, inspection.overall_grade) == (
         Inspection.Kind.SIF,
-        "Wirral",
+        "Wirral Council",
         "inadequate",
     )
     assert inspection.judgements.count() == 7

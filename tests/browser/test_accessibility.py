@@ -70,3 +70,24 @@ def test_sign_off_page_has_noserious_violations(
     with_errors = serious_violations(page)
 
     assert (clean, with_errors) == ([], [])
+
+
+def test_the_lock_out_and_password_reset_pages_have_noserious_violations(
+    page, live_server, officer, settings
+):
+    settings.EMAIL_CONFIGURED = True
+    settings.AXES_FAILURE_LIMIT = 1
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_label("Username").fill("officer")
+    page.get_by_label("Password").fill("wrong")
+    page.get_by_role("button", name="Sign in").click()
+    assert page.get_by_text("This account is locked").first.is_visible()
+    found = {"locked out": serious_violations(page)}
+
+    page.goto(f"{live_server.url}/accounts/password_reset/")
+    found["reset"] = serious_violations(page)
+    page.get_by_role("button", name="Send the link").click()
+    assert page.get_by_text("There is a problem").is_visible()
+    found["reset with errors"] = serious_violations(page)
+
+    assert found == {name: [] for name in found}

@@ -11,9 +11,9 @@ from django.utils import timezone
 
 from improvement.importing.admin_views import IMPORTED, TMP_DIR, forget_abandoned_uploads
 from improvement.importing.workbook import NOT_A_SPREADSHEET, TOO_LARGE, UNKNOWN_COLUMN
-from improvement.models import Action, Lead
+from improvement.models import Action, Lead, Risk
 from tests import factories
-from tests.improvement.workbooks import read_xlsx, xlsx
+from tests.improvement.workbooks import read_xlsx, string_cells, xlsx
 
 ROWS = [
     ["Anytown improvement plan – actions"],
@@ -140,36 +140,23 @@ def test_the_plan_change_page_links_to_the_import(client, admin_user, plan, url)
     assert url in page.content.decode()
 
 
-def test_action_admin_imports_one_sheet_into_the_chosen_plan_through_import_export(
-    client, admin_user, plan
-):
+@pytest.mark.parametrize("model", ["action", "risk", "measure", "measurevalue", "recommendation"])
+@pytest.mark.parametrize("step", ["import", "process_import"])
+def test_the_plan_workbook_is_the_only_admin_import(client, admin_user, plan, model, step):
+    app = "inspections" if model == "recommendation" else "improvement"
     client.force_login(admin_user)
-    data = xlsx(
-        {"Actions": [["reference", "action", "lead"], ["A-1", "Audit cases", "Head of HR"]]}
-    )
-    import_url = reverse("admin:improvement_action_import")
-    page = client.get(import_url)
-    choices = page.context["form"].fields["format"].choices
-    xlsx_format = next(value for value, label in choices if label == "xlsx")
+    data = xlsx({"Risks": [["no", "description", "likelihood", "impact"], ["R1", "Cuts", 3, 4]]})
 
-    confirm_page = client.post(
-        import_url,
-        {
-            "format": xlsx_format,
-            "plan": plan.pk,
-            "import_file": SimpleUploadedFile("a.xlsx", data),
-            "resource": 0,
-        },
-    )
-    form = confirm_page.context["confirm_form"]
-    client.post(
-        reverse("admin:improvement_action_process_import"),
-        {name: form[name].value() for name in form.fields},
+    response = client.post(
+        f"/admin/{app}/{model}/{step}/",
+        {"plan": plan.pk, "format": 0, "import_file": SimpleUploadedFile("r.xlsx", data)},
     )
 
-    assert list(Action.objects.values_list("plan", "reference", "lead__name")) == [
-        (plan.pk, "A-1", "Head of HR")
-    ]
+    assert response.status_code == 404
+    assert not Risk.objects.exists()
+    changelist = client.get(f"/admin/{app}/{model}/").content.decode()
+    assert f"/admin/{app}/{model}/import/" not in changelist
+    assert f"/admin/{app}/{model}/export/" in changelist
 
 
 def test_an_upload_over_the_size_limit_is_refused_before_it_is_stored(
@@ -196,10 +183,10 @@ def test_action_admin_exports_the_list_in_the_import_layout(client, admin_user, 
 
     response = client.post(export_url, data)
 
-    rows = read_xlsx(response.content)
-    header, row = next(iter(rows.values()))
+    header, row = next(iter(read_xlsx(response.content).values()))
     values = dict(zip(header, row, strict=True))
-    assert (values["reference"], values["action"]) == ("SEP16-1", "'=cmd")
+    assert (values["reference"], values["action"]) == ("SEP16-1", "=cmd")
+    assert string_cells(response.content)["=cmd"] == "s"
 
 
 def test_a_file_that_is_not_a_spreadsheet_is_explained_in_the_preview(
@@ -223,3 +210,25 @@ def test_an_upload_nobody_confirms_is_forgotten_after_a_day_but_a_fresh_one_is_k
     a_day_later = timezone.now() + datetime.timedelta(days=1, minutes=1)
     assert forget_abandoned_uploads(now=a_day_later) >= 1
     assert not default_storage.exists(f"{TMP_DIR}/left-behind.upload")
+
+
+def test_admin_import_into_another_councils_plan_never_reuses_this_councils_lead(
+    client, admin_user, officer, foreign_plan
+):
+    anytown_hr = factories.LeadFactory(name="Head of HR")
+    anytown_hr.users.add(officer)
+    rows = [row[:6] for row in ROWS]  # without the Sponsor column, so no mapping step
+    url = reverse("admin:improvement_plan_import_workbook", args=[foreign_plan.pk])
+    client.force_login(admin_user)
+
+    preview = client.post(
+        url, {"step": "upload", "file": SimpleUploadedFile("p.xlsx", xlsx({"Action Plan": rows}))}
+    )
+    assert preview.context["summary"].new_leads == ["Head of HR"]
+    client.post(url, {"step": "confirm", **_step(preview)})
+
+    otherton_hr = Lead.objects.get(authority=foreign_plan.authority, name="Head of HR")
+    assert otherton_hr != anytown_hr
+    assert set(foreign_plan.actions.values_list("lead", flat=True)) == {otherton_hr.pk}
+    assert not anytown_hr.actions.exists()
+    assert not Action.objects.for_user(officer).filter(plan=foreign_plan).exists()

@@ -54,7 +54,9 @@ def run(plan, data, user=None, **kwargs):
 
 @pytest.fixture
 def wirral_plan(db):
-    plan = Plan.objects.create(slug="wirral", title="Wirral", authority="Wirral")
+    plan = Plan.objects.create(
+        slug="wirral", title="Wirral", authority=factories.AuthorityFactory(name="Wirral Council")
+    )
     for name in ("recommendations.xlsx", "action_plan.xlsx", "risk_register.xlsx"):
         run(plan, wirral(name), dry_run=False)
     return plan
@@ -110,7 +112,7 @@ def test_export_then_import_into_a_new_plan_reproduces_it_field_by_field(wirral_
     wirral_plan.delete()
     Inspection.objects.all().delete()
 
-    copy = Plan.objects.create(slug="copy", title="Copy", authority="Wirral")
+    copy = Plan.objects.create(slug="copy", title="Copy", authority=wirral_plan.authority)
     summary = run(copy, exported, dry_run=False)
 
     assert [(s.sheet, s.new) for s in summary.sheets] == [

@@ -9,6 +9,7 @@ from django.core.management import CommandError, call_command
 from improvement.importing.widgets import UNKNOWN_RECOMMENDATION
 from improvement.models import Action, Lead, Plan, Risk, Status
 from inspections.models import Recommendation
+from tests import factories
 from tests.improvement.workbooks import WIRRAL
 
 
@@ -18,6 +19,8 @@ def csv_rows(name: str) -> int:
 
 
 def import_plan(*paths, plan="wirral", **options):
+    if "create_plan" in options:
+        options.setdefault("authority", "Wirral Council")
     out = StringIO()
     call_command(
         "import_plan",
@@ -102,7 +105,9 @@ def test_importing_the_same_workbooks_again_changes_nothing(wirral_plan):
 
 
 def test_action_plan_into_a_plan_without_its_recommendations_fails_and_writes_nothing(db):
-    Plan.objects.create(slug="empty", title="Empty", authority="Wirral")
+    Plan.objects.create(
+        slug="empty", title="Empty", authority=factories.AuthorityFactory(name="Wirral Council")
+    )
 
     with pytest.raises(CommandError):
         import_plan("action_plan.xlsx", plan="empty")
@@ -113,7 +118,9 @@ def test_action_plan_into_a_plan_without_its_recommendations_fails_and_writes_no
 
 
 def test_a_failed_import_prints_the_sheet_row_and_column(db):
-    Plan.objects.create(slug="empty", title="Empty", authority="Wirral")
+    Plan.objects.create(
+        slug="empty", title="Empty", authority=factories.AuthorityFactory(name="Wirral Council")
+    )
     out = StringIO()
     with pytest.raises(CommandError):
         call_command("import_plan", str(WIRRAL / "action_plan.xlsx"), plan="empty", stdout=out)

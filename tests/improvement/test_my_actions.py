@@ -120,4 +120,5 @@ def test_my_actions_costs_the_same_queries_at_5_and_500_actions(
     many = _queries(client, "/")
 
     assert few == many
-    assert many <= 6
+    # The page's reads, then the session's new expiry: an UPDATE between two savepoints here.
+    assert many <= 9

@@ -1,5 +1,6 @@
-"""Who may view, update and sign off an action, proven through the pages: a refusal is a 403
-(or the sign-in page for the anonymous) and leaves the action exactly as it was."""
+"""Who may view, update and sign off an action, proven through the pages: a refusal is a 403 to
+someone who may read the plan, a 404 (as for a missing plan) to someone who may not, or the
+sign-in page for the anonymous, and leaves the action exactly as it was."""
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
@@ -13,13 +14,15 @@ from improvement.permissions import (
     can_view_plan,
 )
 
-ALLOWED, FORBIDDEN, SIGN_IN = 200, 403, "sign in"
+ALLOWED, FORBIDDEN, NOT_FOUND, SIGN_IN = 200, 403, 404, "sign in"
 
 # (persona, view, update, sign off): what each gets from the action page, the update form and
 # the sign-off form of an action the officer leads.
 MATRIX = [
     ("officer", ALLOWED, ALLOWED, FORBIDDEN),
-    ("other_officer", FORBIDDEN, FORBIDDEN, FORBIDDEN),
+    ("other_officer", NOT_FOUND, NOT_FOUND, NOT_FOUND),
+    # Leads a post of the same name in another council's plan.
+    ("foreign_officer", NOT_FOUND, NOT_FOUND, NOT_FOUND),
     ("chair", ALLOWED, FORBIDDEN, FORBIDDEN),
     ("improvement_lead", ALLOWED, ALLOWED, ALLOWED),
     ("admin_user", ALLOWED, ALLOWED, ALLOWED),
@@ -56,7 +59,7 @@ def _assert_outcome(response, expected):
     elif expected == ALLOWED:
         assert response.status_code in (200, 302)
     else:
-        assert response.status_code == FORBIDDEN
+        assert response.status_code == expected
 
 
 @pytest.mark.parametrize(("persona", "view", "update", "sign_off"), MATRIX)
@@ -163,6 +166,6 @@ def test_an_improvement_lead_of_another_plan_cannot_update(client, overdue_actio
         {"version": 1, "progress_rag": Rag.AMBER, "status": Status.IN_PROGRESS, "commentary": "x"},
     )
 
-    assert response.status_code == 403
+    assert response.status_code == 404
     overdue_action.refresh_from_db()
     assert (overdue_action.progress_rag, overdue_action.version) == (Rag.GREEN, 1)

@@ -213,4 +213,4 @@ def test_download_without_filters_gives_every_action(as_chair, plan, wirral_like
 def test_someone_who_cannot_read_the_plan_cannot_download_it(client, plan, other_officer):
     client.force_login(other_officer)
 
-    assert client.get(f"/plans/{plan.slug}/actions.xlsx").status_code == 403
+    assert client.get(f"/plans/{plan.slug}/actions.xlsx").status_code == 404

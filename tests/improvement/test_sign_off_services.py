@@ -16,6 +16,7 @@ from improvement.services import (
     send_back,
     sign_off,
 )
+from tests.sample_files import docx
 
 
 def _nothing_changed(action, version=1):
@@ -107,7 +108,7 @@ def test_evidence_on_its_own_writes_an_update_and_moves_the_version(overdue_acti
         action=overdue_action,
         by=officer,
         expected_version=1,
-        file=SimpleUploadedFile("minutes.docx", b"PK"),
+        file=SimpleUploadedFile("minutes.docx", docx()),
         description="Panel minutes",
     )
 

@@ -15,7 +15,9 @@ from improvement.services import (
     SEND_BACK_REASON_REQUIRED,
     STALE_EDIT,
 )
+from improvement.uploads import EVIDENCE_TYPE_REFUSED
 from improvement.views import SENT_BACK, SIGN_OFF_REQUESTED, SIGNED_OFF, UPDATE_SAVED
+from tests.sample_files import SMALL_PDF
 
 
 @pytest.fixture
@@ -245,7 +247,7 @@ def test_sending_back_needs_a_reason_and_reopens_the_action(as_lead, awaiting):
 
 
 def test_evidence_file_and_link_are_attached_to_the_update(as_officer, overdue_action, update_url):
-    upload = SimpleUploadedFile("audit.pdf", b"%PDF-1.4 audit", content_type="application/pdf")
+    upload = SimpleUploadedFile("audit.pdf", SMALL_PDF, content_type="application/pdf")
 
     as_officer.post(
         update_url,
@@ -260,7 +262,8 @@ def test_evidence_file_and_link_are_attached_to_the_update(as_officer, overdue_a
 
     evidence = Evidence.objects.get()
     assert evidence.update == ProgressUpdate.objects.get()
-    assert evidence.file.name.endswith(".pdf")
+    assert evidence.original_name == "audit.pdf"
+    assert "audit" not in evidence.file.name
     assert evidence.link == "https://intranet.example/audit"
     assert "Audit report" in as_officer.get(overdue_action.get_absolute_url()).content.decode()
 
@@ -282,7 +285,7 @@ def test_an_evidence_file_of_the_wrong_type_is_refused(as_officer, overdue_actio
     )
 
     assert response.context["form"].errors["evidence_file"] == [
-        "The file must be a pdf, docx, xlsx, pptx, odt, ods, csv, txt, png or jpg file."
+        EVIDENCE_TYPE_REFUSED % {"name": "payload.exe"}
     ]
     assert _unchanged(overdue_action)
     assert not Evidence.objects.exists()

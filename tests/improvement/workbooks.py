@@ -28,5 +28,17 @@ def read_xlsx(data: bytes) -> dict[str, list[tuple]]:
     return {s.title: list(s.iter_rows(values_only=True)) for s in book.worksheets}
 
 
+def string_cells(data: bytes) -> dict[str, str]:
+    """Each text value in the workbook and its cell's data_type ("s": text; "f": a formula)."""
+    book = openpyxl.load_workbook(io.BytesIO(data))
+    return {
+        cell.value: cell.data_type
+        for sheet in book.worksheets
+        for row in sheet.iter_rows()
+        for cell in row
+        if isinstance(cell.value, str)
+    }
+
+
 def wirral(name: str) -> bytes:
     return (WIRRAL / name).read_bytes()

@@ -5,12 +5,18 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils.text import slugify
 
+from authorities.models import Authority
 from improvement.importing.headers import parse_mapping
 from improvement.importing.workbook import import_workbook
 from improvement.models import Plan
 
 IMPORT_FAILED = "Import failed: nothing was saved."
 UNKNOWN_PLAN = 'No plan "{slug}": give --create-plan "TITLE" to create it.'
+AUTHORITY_NEEDED = (
+    'Say which council the new plan belongs to: --authority "NAME" (an existing authority\'s '
+    "name or slug, or a new authority's name)."
+)
+NEW_AUTHORITY = 'New authority "{name}" created.'
 
 
 class Command(BaseCommand):
@@ -20,7 +26,11 @@ class Command(BaseCommand):
         parser.add_argument("paths", nargs="+", metavar="PATH")
         parser.add_argument("--plan", required=True, metavar="SLUG")
         parser.add_argument("--create-plan", metavar="TITLE")
-        parser.add_argument("--authority", default="", help="For --create-plan.")
+        parser.add_argument(
+            "--authority",
+            default="",
+            help="For --create-plan: the council's name or slug; a new name creates it.",
+        )
         parser.add_argument("--dry-run", action="store_true")
         parser.add_argument("--sheet", action="append", metavar="NAME")
         parser.add_argument("--map", action="append", default=[], metavar="HEADER=field")
@@ -73,5 +83,15 @@ class Command(BaseCommand):
         return Plan.objects.create(
             slug=slugify(options["plan"]),
             title=options["create_plan"],
-            authority=options["authority"] or options["create_plan"],
+            authority=self._authority(options["authority"]),
         )
+
+    def _authority(self, name: str) -> Authority:
+        # Never a guess: a plan created under the wrong council would share its leads.
+        if not name.strip():
+            raise CommandError(AUTHORITY_NEEDED)
+        authority = Authority.objects.named(name)
+        if authority is None:
+            authority = Authority.objects.create(name=name.strip())
+            self.stdout.write(NEW_AUTHORITY.format(name=authority.name))
+        return authority

@@ -1,0 +1,174 @@
+"""Sign-in lock-out page and password reset by e-mail.
+
+Reset is offered only where e-mail is configured (settings.EMAIL_CONFIGURED): elsewhere its pages
+do not exist. A reset never says a message went when it did not.
+"""
+
+import logging
+import smtplib
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.forms import PasswordResetForm, SetPasswordForm
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.http import Http404
+from django.shortcuts import render
+from django.template import loader
+
+from improvement.forms import SignInForm
+
+logger = logging.getLogger(__name__)
+
+SIGN_IN_LOCKED = (
+    "This account is locked because the password was entered wrongly too many times. "
+    "Ask an administrator to unlock it."
+)
+SIGN_IN_LOCKED_UNTIL = "If nobody unlocks it, you can try again in %(wait)s."
+RESET_NOT_SENT = (
+    "We could not send the password reset e-mail. Try again later, or ask an administrator "
+    "to reset your password."
+)
+RESET_NOT_OFFERED = "Password reset by e-mail is not available: ask an administrator."
+
+
+def _wait_words(wait: timedelta) -> str:
+    minutes = round(wait.total_seconds() / 60)
+    hours, minutes = divmod(minutes, 60)
+    words = []
+    if hours:
+        words.append(f"{hours} hour{'s' if hours != 1 else ''}")
+    if minutes or not hours:
+        words.append(f"{minutes} minute{'s' if minutes != 1 else ''}")
+    return " and ".join(words)
+
+
+def locked_out(request, original_response=None, credentials=None):
+    """django-axes' lock-out answer: the sign-in page, saying what happened and what to do.
+
+    The same page for the site's sign-in and the admin's, so a locked officer always sees it.
+    """
+    cool_off = settings.AXES_COOLOFF_TIME
+    context = {
+        "form": SignInForm(request),
+        "next": request.POST.get("next", ""),
+        "locked_out": SIGN_IN_LOCKED,
+        "locked_until": SIGN_IN_LOCKED_UNTIL % {"wait": _wait_words(cool_off)} if cool_off else "",
+        "password_reset": settings.EMAIL_CONFIGURED,
+    }
+    return render(
+        request, "registration/login.html", context, status=settings.AXES_HTTP_RESPONSE_CODE
+    )
+
+
+class ResetNotSent(Exception):
+    pass
+
+
+class ResetForm(PasswordResetForm):
+    """Django's reset form, but a message the mail server would not take is an error.
+
+    The connection is opened before anyone is looked up, so an unreachable or refusing server
+    gives the same answer for every address, and the page still never says whether an address
+    has an account.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["email"].widget.attrs.update(
+            {"class": "govuk-input govuk-!-width-two-thirds", "spellcheck": "false"}
+        )
+        self.fields["email"].label = "Email address"
+
+    def save(self, **kwargs):
+        self._connection = get_connection(fail_silently=False)
+        try:
+            self._connection.open()
+            self._check_sender(kwargs.get("from_email") or settings.DEFAULT_FROM_EMAIL)
+            super().save(**kwargs)
+        except (smtplib.SMTPException, OSError) as error:
+            logger.error("Password reset e-mail not sent: %s", error)
+            raise ResetNotSent from error
+        finally:
+            self._connection.close()
+
+    def _check_sender(self, from_email: str) -> None:
+        # Asks the server whether it takes mail from us at all, for every address alike: a
+        # refusal here must not depend on whether the address has an account.
+        server = getattr(self._connection, "connection", None)
+        if server is None:
+            return
+        server.ehlo_or_helo_if_needed()
+        code, reply = server.mail(from_email)
+        server.rset()
+        if code >= 400:
+            raise smtplib.SMTPSenderRefused(code, reply, from_email)
+
+    def send_mail(
+        self,
+        subject_template_name,
+        email_template_name,
+        context,
+        from_email,
+        to_email,
+        html_email_template_name=None,
+    ):
+        # Django's own send_mail logs a failure and carries on; here a failure is the answer.
+        subject = "".join(loader.render_to_string(subject_template_name, context).splitlines())
+        body = loader.render_to_string(email_template_name, context)
+        message = EmailMultiAlternatives(
+            subject, body, from_email, [to_email], connection=self._connection
+        )
+        if html_email_template_name is not None:
+            html = loader.render_to_string(html_email_template_name, context)
+            message.attach_alternative(html, "text/html")
+        message.send()
+
+
+class NewPasswordForm(SetPasswordForm):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.widget.attrs["class"] = "govuk-input govuk-!-width-one-half"
+
+
+class EmailRequiredMixin:
+    """The reset pages exist only where e-mail is configured."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if not settings.EMAIL_CONFIGURED:
+            raise Http404(RESET_NOT_OFFERED)
+        return super().dispatch(request, *args, **kwargs)
+
+
+class PasswordResetView(EmailRequiredMixin, auth_views.PasswordResetView):
+    form_class = ResetForm
+    email_template_name = "registration/password_reset_email.txt"
+
+    def form_valid(self, form):
+        try:
+            return super().form_valid(form)
+        except ResetNotSent:
+            form.add_error(None, RESET_NOT_SENT)
+            return self.form_invalid(form)
+
+
+class PasswordResetDoneView(EmailRequiredMixin, auth_views.PasswordResetDoneView):
+    pass
+
+
+class PasswordResetConfirmView(EmailRequiredMixin, auth_views.PasswordResetConfirmView):
+    form_class = NewPasswordForm
+
+
+class PasswordResetCompleteView(EmailRequiredMixin, auth_views.PasswordResetCompleteView):
+    pass
+
+
+class SignInView(auth_views.LoginView):
+    authentication_form = SignInForm
+    redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "password_reset": settings.EMAIL_CONFIGURED}

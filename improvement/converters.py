@@ -1,0 +1,35 @@
+"""URL parts for plan pages: only what a real slug or reference can be, so a malformed one is a
+404 from the resolver and never reaches a query (a NUL byte made PostgreSQL raise)."""
+
+from django.urls import register_converter
+
+# Wirral's references are a period code or a block prefix, a hyphen and the number as printed:
+# "SEP16-4", "JAN17-22", "LSCB-1.1"; recommendations are "1".."19" and "SB1".
+REFERENCE_PATTERN = r"[A-Za-z0-9][A-Za-z0-9.\-]{0,29}"
+PLAN_SLUG_PATTERN = r"[-a-zA-Z0-9_]{1,60}"
+
+
+class _Text:
+    regex = ""
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
+class ReferenceConverter(_Text):
+    """An action's or recommendation's reference, as long as Action.reference may be."""
+
+    regex = REFERENCE_PATTERN
+
+
+class PlanSlugConverter(_Text):
+    """A plan's slug, as long as Plan.slug may be."""
+
+    regex = PLAN_SLUG_PATTERN
+
+
+register_converter(ReferenceConverter, "reference")
+register_converter(PlanSlugConverter, "plan")

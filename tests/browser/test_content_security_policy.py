@@ -1,0 +1,126 @@
+"""The site's pages, the admin and the import pages run in chromium under the Content-Security-
+Policy with no violation: nothing inline, nothing from elsewhere."""
+
+import datetime
+
+import pytest
+
+from tests import factories
+from tests.browser.conftest import PASSWORD, sign_in
+
+pytestmark = pytest.mark.browser
+
+# Django admin's own template, outside /admin/: it must need no admin allowance.
+PASSWORD_CHANGE = "/accounts/password_change/"
+
+LISTEN = """
+window.__violations = [];
+document.addEventListener("securitypolicyviolation", (event) => {
+  window.__violations.push(`${event.violatedDirective} ${event.blockedURI} ${event.sample}`);
+});
+"""
+
+
+@pytest.fixture
+def watched(page):
+    """The page, with every CSP violation it reports, from the event and from the console."""
+    console = []
+    page.add_init_script(LISTEN)
+    page.on(
+        "console",
+        lambda message: (
+            console.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
+    return page, console
+
+
+def violations(page, console, url) -> list[str]:
+    page.goto(url)
+    page.wait_for_load_state("networkidle")
+    found = page.evaluate("window.__violations") + console[:]
+    console.clear()
+    return found
+
+
+def visit_all(page, console, base, urls) -> dict:
+    return {url: violations(page, console, f"{base}{url}") for url in urls}
+
+
+def test_the_sign_in_page_and_the_officer_pages_raise_no_violation(
+    watched, live_server, officer, overdue_action
+):
+    page, console = watched
+    found = visit_all(page, console, live_server.url, ["/accounts/login/"])
+    sign_in(page, live_server, "officer")
+    action = overdue_action.get_absolute_url()
+    plan = overdue_action.plan.get_absolute_url()
+    found |= visit_all(
+        page,
+        console,
+        live_server.url,
+        [PASSWORD_CHANGE, "/", plan, f"{plan}recommendations/7/", action, f"{action}update/"],
+    )
+    # GOV.UK Frontend ran from its static module: the js classes are on and components started.
+    assert "govuk-frontend-supported" in page.evaluate("document.body.className")
+    assert page.locator("[data-govuk-button-init]").count() >= 1
+
+    assert found == {url: [] for url in found}
+
+
+def test_the_pack_preview_raises_no_violation_and_shows_its_chart(
+    watched, live_server, plan, improvement_lead, overdue_action
+):
+    page, console = watched
+    board = factories.BoardFactory()
+    board.plans.add(plan)
+    sign_in(page, live_server, "improvement_lead")
+    as_at = datetime.date.today().isoformat()
+
+    found = violations(
+        page,
+        console,
+        f"{live_server.url}/boards/{board.pk}/plans/{plan.slug}/packs/draft/?as_at={as_at}",
+    )
+
+    assert found == []
+    assert page.evaluate("getComputedStyle(document.body).fontFamily") != "Times New Roman"
+    charts = page.locator("figure.chart img")
+    assert charts.count() >= 1
+    assert charts.first.evaluate("img => img.naturalWidth") > 0
+
+
+def test_the_admin_and_its_import_pages_raise_no_violation(
+    watched, live_server, admin_user, overdue_action
+):
+    page, console = watched
+    admin_user.set_password(PASSWORD)
+    admin_user.save()
+    page.goto(f"{live_server.url}/admin/login/")
+    page.get_by_label("Username").fill("admin")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url(f"{live_server.url}/admin/")
+    action_pk, plan_pk = overdue_action.pk, overdue_action.plan.pk
+
+    found = visit_all(
+        page,
+        console,
+        live_server.url,
+        [
+            "/admin/",
+            "/admin/improvement/action/",
+            f"/admin/improvement/action/{action_pk}/change/",
+            "/admin/improvement/action/add/",
+            f"/admin/improvement/action/{action_pk}/history/",
+            "/admin/improvement/action/import/",
+            "/admin/improvement/action/export/",
+            f"/admin/improvement/plan/{plan_pk}/import-workbook/",
+            "/admin/improvement/lead/",
+            f"/admin/auth/user/{admin_user.pk}/change/",
+            f"/admin/auth/user/{admin_user.pk}/password/",
+            "/admin/axes/accessattempt/",
+        ],
+    )
+
+    assert found == {url: [] for url in found}
