@@ -4,6 +4,7 @@ matrix: two councils, a plan with a board, an issued pack, evidence, history, an
 import datetime
 from dataclasses import dataclass, field
 
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
 from django.utils import timezone
@@ -73,10 +74,19 @@ def _personas(world_plan, foreign_plan, board):
     }
 
 
+def _sign_in_records():
+    """What django-axes keeps of sign-ins, for its admin pages: of a user who is not a persona."""
+    seen = {"username": "a.visitor", "ip_address": "127.0.0.1", "user_agent": "Firefox"}
+    AccessAttempt.objects.create(**seen, failures_since_start=1, get_data="", post_data="")
+    AccessFailureLog.objects.create(**seen)
+    AccessLog.objects.create(**seen)
+
+
 def build_world() -> World:
     plan = f.PlanFactory(slug="anytown", title="Anytown improvement plan")
+    otherton = f.AuthorityFactory(name="Otherton Council")
     foreign_plan = f.PlanFactory(
-        slug="otherton", title="Otherton improvement plan", authority="Otherton"
+        slug="otherton", title="Otherton improvement plan", authority=otherton
     )
     board = f.BoardFactory(name="Anytown Improvement Board")
     board.plans.add(plan)
@@ -94,7 +104,8 @@ def build_world() -> World:
     lead.users.add(users["officer"])
     other_lead = f.LeadFactory(name="Head of Fostering")
     other_lead.users.add(users["other_officer"])
-    foreign_lead = f.LeadFactory(name="Head of Children's Services, Otherton")
+    # The same post as the Anytown officer's, in the other council.
+    foreign_lead = f.LeadFactory(name="Head of Safeguarding", authority=otherton)
     foreign_lead.users.add(users["foreign_officer"])
 
     action = f.ActionFactory(
@@ -144,6 +155,7 @@ def build_world() -> World:
         issued_by=users["improvement_lead"],
     )
     Group.objects.create(name="Improvement leads")
+    _sign_in_records()
 
     return World(
         plan=plan,
