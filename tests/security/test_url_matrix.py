@@ -1,0 +1,433 @@
+"""The role × URL matrix: every URL the project defines, the admin's included, requested with real
+object ids by ten kinds of user, by GET and by POST. Each cell states what that user gets; a
+refused write leaves every table as it was. The URL list is read from the URL configuration, so a
+URL added without an entry here fails `test_every_url_has_an_entry`."""
+
+import hashlib
+from dataclasses import dataclass
+
+import pytest
+from django.apps import apps
+from django.contrib import admin
+from django.db import transaction
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from tests.security.world import PERSONAS, build_world
+
+OK, F, N, NA = 200, 403, 404, 405
+LOGIN = "sign-in page"  # 302 to the site's sign-in page with ?next=
+ADMIN_LOGIN = "admin sign-in page"  # 302 to the admin's sign-in page with ?next=
+REDIRECT = "redirect"  # any other 302
+REFUSED = {F, N, NA, LOGIN, ADMIN_LOGIN}
+
+
+def row(*cells):
+    """One outcome per persona, in the order of PERSONAS."""
+    assert len(cells) == len(PERSONAS)
+    return dict(zip(PERSONAS, cells, strict=True))
+
+
+def every(outcome, *, anonymous=None):
+    return row(anonymous if anonymous is not None else outcome, *[outcome] * 9)
+
+
+#                  anon   officer other  foreign chair member lead  no_role staff super
+READ_PLAN = row(LOGIN, OK, OK, N, OK, OK, OK, N, N, OK)
+UPDATE_ACTION = row(LOGIN, OK, F, N, F, F, OK, N, N, OK)
+SAVED_UPDATE = row(LOGIN, REDIRECT, F, N, F, F, REDIRECT, N, N, REDIRECT)
+SIGN_OFF = row(LOGIN, F, F, N, F, F, OK, N, N, OK)
+READ_PACKS = row(LOGIN, N, N, N, OK, OK, OK, N, N, OK)
+ISSUE_PACKS = row(LOGIN, N, N, N, F, F, OK, N, N, OK)
+GET_ONLY = every(NA, anonymous=LOGIN)
+SIGNED_IN = every(OK, anonymous=LOGIN)
+NOT_STAFF = (
+    "anonymous",
+    "officer",
+    "other_officer",
+    "foreign_officer",
+    "chair",
+    "board_member",
+    "improvement_lead",
+    "no_role",
+)
+
+
+@dataclass(frozen=True)
+class Cell:
+    get: dict
+    post: dict
+    kwargs: object = None  # world -> reverse() kwargs
+    query: object = None  # world -> query string for GET
+    data: object = None  # world -> POST body
+
+
+def _plan(w):
+    return {"slug": w.plan.slug}
+
+
+def _action(w):
+    return {"slug": w.plan.slug, "reference": w.action.reference}
+
+
+def _update(w):
+    w.action.refresh_from_db()
+    return {
+        "version": w.action.version,
+        "progress_rag": "red",
+        "status": "in_progress",
+        "commentary": "Caseloads rose again this month.",
+    }
+
+
+SITE = {
+    "improvement:my_actions": Cell(get=SIGNED_IN, post=GET_ONLY),
+    "improvement:plan": Cell(get=READ_PLAN, post=GET_ONLY, kwargs=_plan),
+    "improvement:plan_download": Cell(get=READ_PLAN, post=GET_ONLY, kwargs=_plan),
+    "improvement:recommendation": Cell(
+        get=READ_PLAN,
+        post=GET_ONLY,
+        kwargs=lambda w: {"slug": w.plan.slug, "reference": w.recommendation.reference},
+    ),
+    "improvement:action": Cell(get=READ_PLAN, post=GET_ONLY, kwargs=_action),
+    "improvement:action_update": Cell(
+        get=UPDATE_ACTION, post=SAVED_UPDATE, kwargs=_action, data=_update
+    ),
+    "improvement:action_sign_off": Cell(
+        get=SIGN_OFF,
+        post=SIGN_OFF,
+        kwargs=_action,
+        data=lambda w: {"version": w.action.version, "decision": "sign_off", "comment": ""},
+    ),
+    "improvement:evidence": Cell(
+        get=READ_PLAN,
+        post=GET_ONLY,
+        kwargs=lambda w: {**_action(w), "pk": w.evidence.pk},
+    ),
+    "boards:board": Cell(get=READ_PACKS, post=GET_ONLY, kwargs=lambda w: {"pk": w.board.pk}),
+    "boards:issue": Cell(
+        get=ISSUE_PACKS,
+        post=ISSUE_PACKS,
+        kwargs=lambda w: {"pk": w.board.pk, "slug": w.plan.slug},
+        # A date in the future: the lead's form is shown again with the error, nothing is built.
+        data=lambda w: {"as_at": "31/12/2099"},
+    ),
+    "boards:draft": Cell(
+        get=ISSUE_PACKS,
+        post=GET_ONLY,
+        kwargs=lambda w: {"pk": w.board.pk, "slug": w.plan.slug},
+        query=lambda w: "as_at=" + w.pack.as_at.strftime("%d/%m/%Y"),
+    ),
+    "boards:retry": Cell(
+        get=GET_ONLY,
+        # An issued pack is final: the lead is told so and sent back to the pack's page.
+        post=row(LOGIN, N, N, N, F, F, REDIRECT, N, N, REDIRECT),
+        kwargs=lambda w: {"pk": w.pack.pk},
+    ),
+    "boards:pack": Cell(get=READ_PACKS, post=GET_ONLY, kwargs=lambda w: {"pk": w.pack.pk}),
+    "boards:download": Cell(get=READ_PACKS, post=GET_ONLY, kwargs=lambda w: {"pk": w.pack.pk}),
+    "boards:preview": Cell(get=READ_PACKS, post=GET_ONLY, kwargs=lambda w: {"pk": w.pack.pk}),
+    "login": Cell(
+        get=every(REDIRECT, anonymous=OK),
+        post=every(REDIRECT, anonymous=OK),
+        data=lambda w: {"username": "officer", "password": "not the password"},
+    ),
+    "logout": Cell(get=every(NA), post=every(REDIRECT)),
+    "password_change": Cell(
+        get=SIGNED_IN, post=SIGNED_IN, data=lambda w: {"old_password": "wrong"}
+    ),
+    "password_change_done": Cell(get=SIGNED_IN, post=GET_ONLY),
+    "password_reset": Cell(get=every(OK), post=every(OK), data=lambda w: {"email": "x"}),
+    "password_reset_done": Cell(get=every(OK), post=every(NA)),
+    "password_reset_confirm": Cell(
+        get=every(OK),
+        post=every(OK),
+        kwargs=lambda w: {"uidb64": "MQ", "token": "set-password"},
+    ),
+    "password_reset_complete": Cell(get=every(OK), post=every(NA)),
+}
+
+
+def _admin_row(staff, superuser, *, others=ADMIN_LOGIN):
+    return {**dict.fromkeys(NOT_STAFF, others), "staff_no_perms": staff, "superuser": superuser}
+
+
+ADMIN_SITE = {
+    "admin:index": Cell(get=_admin_row(OK, OK), post=_admin_row(OK, OK)),
+    "admin:login": Cell(
+        get={**dict.fromkeys(NOT_STAFF, OK), "staff_no_perms": REDIRECT, "superuser": REDIRECT},
+        post=every(OK),
+        data=lambda w: {"username": "staff_no_perms", "password": "not the password"},
+    ),
+    "admin:logout": Cell(get=_admin_row(NA, NA, others=REDIRECT), post=every(REDIRECT)),
+    "admin:password_change": Cell(
+        get=_admin_row(OK, OK), post=_admin_row(OK, OK), data=lambda w: {"old_password": "x"}
+    ),
+    "admin:password_change_done": Cell(get=_admin_row(OK, OK), post=_admin_row(NA, NA)),
+    "admin:jsi18n": Cell(get=_admin_row(OK, OK), post=_admin_row(NA, NA)),
+    "admin:autocomplete": Cell(
+        get=_admin_row(F, OK),
+        post=_admin_row(NA, NA),
+        query=lambda w: "app_label=improvement&model_name=action&field_name=lead&term=Head",
+    ),
+    "admin:view_on_site": Cell(
+        get=_admin_row(REDIRECT, REDIRECT),
+        post=_admin_row(REDIRECT, REDIRECT),
+        kwargs=lambda w: {"content_type_id": _content_type(w.action), "object_id": w.action.pk},
+    ),
+    "admin:app_list": Cell(
+        get=_admin_row(N, OK), post=_admin_row(N, OK), kwargs=lambda w: {"app_label": "boards"}
+    ),
+    "admin:<catch-all>": Cell(get=_admin_row(N, N), post=_admin_row(N, N)),
+}
+
+
+def _content_type(obj):
+    from django.contrib.contenttypes.models import ContentType
+
+    return ContentType.objects.get_for_model(obj).pk
+
+
+# What every model admin page answers: staff with no permissions are refused everything, a
+# superuser may use every page. A model whose admin is read-only says so in READ_ONLY below.
+ADMIN_PAGES = {
+    # A changelist POST with no action chosen shows the list again.
+    "changelist": Cell(get=_admin_row(F, OK), post=_admin_row(F, OK)),
+    "add": Cell(get=_admin_row(F, OK), post=_admin_row(F, OK)),
+    "change": Cell(get=_admin_row(F, OK), post=_admin_row(F, OK)),
+    "delete": Cell(
+        get=_admin_row(F, OK), post=_admin_row(F, REDIRECT), data=lambda w: {"post": "yes"}
+    ),
+    "history": Cell(get=_admin_row(F, OK), post=_admin_row(F, OK)),
+    "simple_history": Cell(get=_admin_row(F, OK), post=_admin_row(F, OK)),
+    "<object_id>": Cell(get=_admin_row(REDIRECT, REDIRECT), post=_admin_row(REDIRECT, REDIRECT)),
+    "password_change": Cell(get=_admin_row(F, OK), post=_admin_row(F, OK)),
+    "export": Cell(get=_admin_row(F, OK), post=_admin_row(F, OK)),
+    "import_workbook": Cell(get=_admin_row(F, OK), post=_admin_row(F, OK)),
+}
+# Exceptions to ADMIN_PAGES for the superuser, each a decision: (model, page, method) -> outcome.
+SUPERUSER_EXCEPTIONS = {
+    # Progress updates, evidence and packs are written only by services (the site's pages and
+    # the pack pipeline); the admin shows them and refuses to add or change one. Progress
+    # updates and issued packs cannot be deleted either; evidence attached in error can be.
+    **{
+        (model, page, method): F
+        for model in ("improvement.progressupdate", "improvement.evidence", "boards.pack")
+        for page, method in (("add", "get"), ("add", "post"), ("change", "post"))
+    },
+    **{
+        (model, "delete", method): F
+        for model in ("improvement.progressupdate", "boards.pack")
+        for method in ("get", "post")
+    },
+    # django-axes's sign-in records are read-only in the admin: no add; a change form's POST
+    # goes back to the list. Deleting an attempt is how an administrator unlocks a user.
+    **{
+        (f"axes.{model}", page, method): outcome
+        for model in ("accessattempt", "accesslog", "accessfailurelog")
+        for page, method, outcome in (
+            ("add", "get", F),
+            ("add", "post", F),
+            ("change", "post", REDIRECT),
+        )
+    },
+    # Deleting what the audit trail names is refused: the admin shows its "cannot delete" page
+    # (200) listing the protected rows (a user, plan or action with progress updates; a lead
+    # with actions; an authority with plans; a board or meeting named by an issued pack).
+    **{
+        (model, "delete", "post"): OK
+        for model in (
+            "auth.user",
+            "authorities.authority",
+            "improvement.plan",
+            "improvement.lead",
+            "improvement.action",
+            "boards.board",
+            "boards.meeting",
+        )
+    },
+}
+
+
+# --- The URL configuration, walked -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Route:
+    key: str  # "namespace:name", or for the admin's model pages "admin:<model label>:<page>"
+    name: str | None
+    route: str
+    model: object = None
+    page: str = ""
+
+
+def _walk(patterns, prefix="", namespace=None):
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            inner = ":".join(filter(None, [namespace, pattern.namespace])) or None
+            yield from _walk(pattern.url_patterns, prefix + str(pattern.pattern), inner)
+        elif isinstance(pattern, URLPattern):
+            name = f"{namespace}:{pattern.name}" if namespace and pattern.name else pattern.name
+            yield name, prefix + str(pattern.pattern)
+
+
+def _admin_model_page(name, route):
+    for model in admin.site._registry:
+        opts = model._meta
+        base = f"admin/{opts.app_label}/{opts.model_name}/"
+        if not route.startswith(base):
+            continue
+        if name is None:
+            return model, "<object_id>"
+        return model, name.removeprefix(f"admin:{opts.app_label}_{opts.model_name}_")
+    return None, ""
+
+
+def routes() -> list[Route]:
+    seen, found = set(), []
+    for name, route in _walk(get_resolver().url_patterns):
+        if route in seen:  # a pattern shadowed by an earlier one with the same route
+            continue
+        seen.add(route)
+        model, page = _admin_model_page(name, route)
+        if model is not None:
+            key = f"admin:{model._meta.label_lower}:{page}"
+        elif route.endswith("(?P<url>.*)$"):
+            key = "admin:<catch-all>"
+        else:
+            key = name or route
+        found.append(Route(key=key, name=name, route=route, model=model, page=page))
+    return found
+
+
+def cell_for(route: Route) -> Cell | None:
+    if route.model is not None:
+        return ADMIN_PAGES.get(route.page)
+    return SITE.get(route.key) or ADMIN_SITE.get(route.key)
+
+
+def expected(route: Route, persona: str, method: str):
+    cell = cell_for(route)
+    outcome = getattr(cell, method)[persona]
+    if persona == "superuser" and route.model is not None:
+        return SUPERUSER_EXCEPTIONS.get(
+            (route.model._meta.label_lower, route.page, method), outcome
+        )
+    return outcome
+
+
+def _first(model):
+    obj = model._base_manager.order_by("pk").first()
+    assert obj is not None, f"the matrix's world has no {model._meta.label} to request"
+    return obj
+
+
+def url_of(route: Route, world) -> str:
+    cell = cell_for(route)
+    if route.model is not None:
+        obj = _first(route.model)
+        if route.page == "<object_id>":
+            url = f"/{route.route.split('<', 1)[0]}{obj.pk}/"
+        elif route.page in ("change", "delete", "history", "password_change"):
+            url = reverse(route.name, args=[obj.pk])
+        elif route.page == "simple_history":
+            version = route.model.history.filter(id=obj.pk).first()
+            assert version is not None, f"no history row for {obj!r}"
+            url = reverse(route.name, args=[obj.pk, version.history_id])
+        elif route.page == "import_workbook":
+            url = reverse(route.name, args=[obj.pk])
+        else:
+            url = reverse(route.name)
+    elif route.key == "admin:<catch-all>":
+        url = "/admin/no-such-page/"
+    else:
+        url = reverse(route.name, kwargs=cell.kwargs(world) if cell.kwargs else None)
+    return url
+
+
+# --- Requests ---------------------------------------------------------------------------------
+
+
+def outcome_of(response):
+    if response.status_code != 302:
+        return response.status_code
+    location = response["Location"]
+    if location.startswith("/admin/login/?next="):
+        return ADMIN_LOGIN
+    if location.startswith("/accounts/login/?next="):
+        return LOGIN
+    return REDIRECT
+
+
+def fingerprint() -> str:
+    """Every row of every table a request could write, except sessions and sign-in records."""
+    digest = hashlib.sha256()
+    for model in apps.get_models():
+        if model._meta.app_label in ("sessions", "axes", "contenttypes") or model._meta.proxy:
+            continue
+        for values in model._base_manager.order_by("pk").values_list():
+            digest.update(repr(values).encode())
+    return digest.hexdigest()
+
+
+def _request(client, method, url, cell, world):
+    if method == "get":
+        query = cell.query(world) if cell.query else ""
+        return client.get(f"{url}?{query}" if query else url)
+    return client.post(url, cell.data(world) if cell.data else {})
+
+
+def run_cell(client, user, route, world, method):
+    """One request, rolled back afterwards so no cell changes what the next one sees."""
+    cell = cell_for(route)
+    url = url_of(route, world)
+    want = expected(route, "anonymous" if user is None else user.username, method)
+    with transaction.atomic():
+        before = fingerprint() if method == "post" and want in REFUSED else None
+        response = _request(client, method, url, cell, world)
+        changed = before is not None and fingerprint() != before
+        transaction.set_rollback(True)
+    if user is not None:  # a sign-out or password change ended the session: sign in again
+        client.force_login(user)
+    else:
+        client.logout()
+    got = outcome_of(response)
+    problems = []
+    if got != want:
+        problems.append(f"{method.upper()} {url} ({route.key}): expected {want}, got {got}")
+    if changed:
+        problems.append(f"{method.upper()} {url} ({route.key}) was refused but changed data")
+    return problems
+
+
+@pytest.fixture
+def world(db, settings):
+    # With e-mail configured, so the password reset pages exist and are in the matrix.
+    settings.EMAIL_CONFIGURED = True
+    return build_world()
+
+
+def test_every_url_has_an_entry():
+    missing = [r.key + f"  ({r.route})" for r in routes() if cell_for(r) is None]
+    assert missing == [], "URLs with no entry in the role × URL matrix:\n" + "\n".join(missing)
+
+
+def test_every_entry_names_a_url():
+    keys = {r.key for r in routes()}
+    pages = {r.page for r in routes() if r.model is not None}
+    unused = (set(SITE) | set(ADMIN_SITE)) - keys
+    assert unused == set()
+    assert set(ADMIN_PAGES) - pages == set()
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_role_url_matrix(world, persona):
+    client = Client(raise_request_exception=False)
+    user = None if persona == "anonymous" else world.users[persona]
+    if user is not None:
+        client.force_login(user)
+    problems = []
+    for route in routes():
+        for method in ("get", "post"):
+            problems += run_cell(client, user, route, world, method)
+    assert problems == [], f"{len(problems)} cells wrong for {persona}:\n" + "\n".join(problems)

@@ -1,0 +1,169 @@
+"""One small installation with every kind of object and every kind of user, for the role × URL
+matrix: two councils, a plan with a board, an issued pack, evidence, history, and ten personas."""
+
+import datetime
+from dataclasses import dataclass, field
+
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django.contrib.auth.models import Group
+from django.core.files.base import ContentFile
+from django.utils import timezone
+
+from boards.pack.snapshot import pack_snapshot
+from improvement import services
+from improvement.models import Action, PlanRole, Rag, Status
+from tests import factories as f
+
+PERSONAS = (
+    "anonymous",
+    "officer",
+    "other_officer",
+    "foreign_officer",
+    "chair",
+    "board_member",
+    "improvement_lead",
+    "no_role",
+    "staff_no_perms",
+    "superuser",
+)
+PASSWORD = "correct horse battery staple"
+
+
+@dataclass
+class World:
+    plan: object
+    foreign_plan: object
+    action: object
+    recommendation: object
+    board: object
+    pack: object
+    evidence: object
+    users: dict = field(default_factory=dict)
+
+
+def _user(username, **extra):
+    return f.UserFactory(username=username, **extra)
+
+
+def _personas(world_plan, foreign_plan, board):
+    officer = _user("officer")
+    other_officer = _user("other_officer")
+    foreign_officer = _user("foreign_officer")
+    chair = _user("chair")
+    board_member = _user("board_member")
+    improvement_lead = _user("improvement_lead")
+    for user, role in (
+        (chair, PlanRole.Role.BOARD_CHAIR),
+        (board_member, PlanRole.Role.BOARD_MEMBER),
+        (improvement_lead, PlanRole.Role.IMPROVEMENT_LEAD),
+    ):
+        f.PlanRoleFactory(plan=world_plan, user=user, role=role)
+    board.chair = chair
+    board.save()
+    board.members.add(board_member)
+    return {
+        "officer": officer,
+        "other_officer": other_officer,
+        "foreign_officer": foreign_officer,
+        "chair": chair,
+        "board_member": board_member,
+        "improvement_lead": improvement_lead,
+        "no_role": _user("no_role"),
+        "staff_no_perms": _user("staff_no_perms", is_staff=True),
+        "superuser": _user("superuser", is_staff=True, is_superuser=True),
+    }
+
+
+def _sign_in_records():
+    """What django-axes keeps of sign-ins, for its admin pages: of a user who is not a persona."""
+    seen = {"username": "a.visitor", "ip_address": "127.0.0.1", "user_agent": "Firefox"}
+    AccessAttempt.objects.create(**seen, failures_since_start=1, get_data="", post_data="")
+    AccessFailureLog.objects.create(**seen)
+    AccessLog.objects.create(**seen)
+
+
+def build_world() -> World:
+    plan = f.PlanFactory(slug="anytown", title="Anytown improvement plan")
+    otherton = f.AuthorityFactory(name="Otherton Council")
+    foreign_plan = f.PlanFactory(
+        slug="otherton", title="Otherton improvement plan", authority=otherton
+    )
+    board = f.BoardFactory(name="Anytown Improvement Board")
+    board.plans.add(plan)
+    users = _personas(plan, foreign_plan, board)
+
+    inspection = f.InspectionFactory(title="Ofsted SIF Anytown 2016")
+    plan.inspections.add(inspection)
+    f.JudgementFactory(inspection=inspection, area="Overall effectiveness")
+    recommendation = f.RecommendationFactory(inspection=inspection, reference="1")
+    theme = f.ThemeFactory(plan=plan, name="Practice")
+    period = f.PeriodFactory(plan=plan, name="September - December 2016", code="SEP16")
+    objective = f.ObjectiveFactory(plan=plan, theme=theme, title="Visits are timely")
+
+    lead = f.LeadFactory(name="Head of Safeguarding")
+    lead.users.add(users["officer"])
+    other_lead = f.LeadFactory(name="Head of Fostering")
+    other_lead.users.add(users["other_officer"])
+    # The same post as the Anytown officer's, in the other council.
+    foreign_lead = f.LeadFactory(name="Head of Safeguarding", authority=otherton)
+    foreign_lead.users.add(users["foreign_officer"])
+
+    action = f.ActionFactory(
+        plan=plan,
+        reference="SEP16-1",
+        theme=theme,
+        period=period,
+        objective=objective,
+        lead=lead,
+        progress_rag=Rag.GREEN,
+        status=Status.IN_PROGRESS,
+        due_on=timezone.localdate() + datetime.timedelta(days=60),
+    )
+    action.recommendations.add(recommendation)
+    f.ActionFactory(plan=plan, reference="SEP16-2", lead=other_lead, theme=theme)
+    f.ActionFactory(plan=foreign_plan, reference="SEP16-1", lead=foreign_lead)
+    f.MilestoneFactory(action=action)
+    services.record_progress(
+        action=action,
+        by=users["officer"],
+        expected_version=action.version,
+        progress_rag=Rag.AMBER,
+        commentary="Recruitment slower than planned.",
+    )
+    action = Action.objects.get(pk=action.pk)
+    evidence = f.EvidenceFactory(
+        action=action,
+        link="",
+        file=ContentFile(b"Audit of 40 case files.\n", name="audit.txt"),
+        description="Case file audit",
+        uploaded_by=users["officer"],
+    )
+
+    measure = f.MeasureFactory(plan=plan, name="Visits within timescale")
+    f.MeasureValueFactory(measure=measure)
+    f.RiskFactory(plan=plan, reference="R1", owner=lead)
+    meeting = f.MeetingFactory(board=board)
+    f.AttendanceFactory(meeting=meeting)
+    f.MeetingActionFactory(meeting=meeting, owner=lead)
+    as_at = timezone.localdate()
+    pack = f.PackFactory(
+        plan=plan,
+        board=board,
+        meeting=meeting,
+        as_at=as_at,
+        snapshot=pack_snapshot(plan=plan, as_at=as_at, board=board, meeting=meeting),
+        issued_by=users["improvement_lead"],
+    )
+    Group.objects.create(name="Improvement leads")
+    _sign_in_records()
+
+    return World(
+        plan=plan,
+        foreign_plan=foreign_plan,
+        action=action,
+        recommendation=recommendation,
+        board=board,
+        pack=pack,
+        evidence=evidence,
+        users=users,
+    )
