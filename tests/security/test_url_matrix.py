@@ -42,16 +42,7 @@ READ_PACKS = row(LOGIN, N, N, N, OK, OK, OK, N, N, OK)
 ISSUE_PACKS = row(LOGIN, N, N, N, F, F, OK, N, N, OK)
 GET_ONLY = every(NA, anonymous=LOGIN)
 SIGNED_IN = every(OK, anonymous=LOGIN)
-NOT_STAFF = (
-    "anonymous",
-    "officer",
-    "other_officer",
-    "foreign_officer",
-    "chair",
-    "board_member",
-    "improvement_lead",
-    "no_role",
-)
+NOT_STAFF = tuple(p for p in PERSONAS if p not in ("staff_no_perms", "superuser"))
 
 
 @dataclass(frozen=True)
