@@ -15,7 +15,9 @@ from pathlib import Path
 import pytest
 from django.core.checks import run_checks
 
-from config.checks import NO_STATIC_MANIFEST
+from boards.demo import DEMO_LOGINS
+from config.checks import DEMO_PASSWORD_LIVE, NO_STATIC_MANIFEST
+from tests import factories
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 SITE_HEADER = (
@@ -211,3 +213,17 @@ def test_gunicorn_serves_the_sign_in_page_static_files_and_a_styled_not_found_pa
     # Gunicorn's access log goes to stdout, one line a request.
     assert '"GET /accounts/login/ HTTP/1.1" 200' in log
     assert '"GET /no-such-page/ HTTP/1.1" 404' in log
+
+
+def test_production_refuses_to_start_while_a_demo_user_keeps_its_published_password(db):
+    demo = DEMO_LOGINS[0]
+    user = factories.UserFactory(username=demo.username, password=demo.password)
+
+    def refusals():
+        found = run_checks(include_deployment_checks=True, databases=["default"])
+        return [check.msg for check in found if check.id == "config.E002"]
+
+    assert refusals() == [DEMO_PASSWORD_LIVE % {"username": demo.username}]
+    user.set_password("a passphrase of the council's own choosing")
+    user.save()
+    assert refusals() == []
