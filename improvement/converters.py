@@ -3,9 +3,9 @@
 
 from django.urls import register_converter
 
-# Wirral's references are a period code or a block prefix, a hyphen and the number as printed:
-# "SEP16-4", "JAN17-22", "LSCB-1.1"; recommendations are "1".."19" and "SB1".
-REFERENCE_PATTERN = r"[A-Za-z0-9][A-Za-z0-9.\-]{0,29}"
+# The models refuse any other reference (inspections/references.py), so every stored one has a URL.
+from inspections.references import REFERENCE_PATTERN
+
 PLAN_SLUG_PATTERN = r"[-a-zA-Z0-9_]{1,60}"
 
 

@@ -12,6 +12,7 @@ from improvement.files import PrivateName
 from improvement.querysets import ActionQuerySet, LeadQuerySet, PlanQuerySet
 from improvement.uploads import validate_evidence_file
 from inspections.models import Inspection, Recommendation
+from inspections.references import validate_reference
 
 LEAD_OF_OTHER_AUTHORITY = '"%(lead)s" is a lead of %(lead_authority)s, not of %(authority)s.'
 LEAD_NAME_TAKEN = "This authority already has a lead of this name."
@@ -273,7 +274,9 @@ class Objective(models.Model):
 class Action(models.Model):
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="actions")
     reference = models.CharField(
-        max_length=30, help_text='Stable within the plan: period code and number, e.g. "JAN17-22".'
+        max_length=30,
+        validators=[validate_reference],
+        help_text='Stable within the plan: period code and number, e.g. "JAN17-22".',
     )
     number = models.CharField(max_length=20, blank=True, help_text="As printed in the plan.")
     theme = models.ForeignKey(

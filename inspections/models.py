@@ -2,6 +2,7 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 from authorities.models import Authority
+from inspections.references import validate_reference
 
 INSPECTION_TITLE_TAKEN = "This authority already has an inspection with this title."
 
@@ -94,7 +95,11 @@ class Recommendation(models.Model):
     inspection = models.ForeignKey(
         Inspection, on_delete=models.CASCADE, related_name="recommendations"
     )
-    reference = models.CharField(max_length=20, help_text='As published: "1".."19", "SB1".')
+    reference = models.CharField(
+        max_length=20,
+        validators=[validate_reference],
+        help_text='As published: "1".."19", "SB1".',
+    )
     body = models.CharField(max_length=20, choices=Body.choices, default=Body.LOCAL_AUTHORITY)
     text = models.TextField()
     timescale = models.CharField(max_length=20, choices=Timescale.choices, blank=True)

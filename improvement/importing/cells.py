@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass
 
 from improvement.models import Rag, Status
+from inspections.references import url_safe_reference
 
 EXCEL_EPOCH = datetime.date(1899, 12, 30)
 
@@ -226,7 +227,8 @@ def action_reference(*, number, period: str = "", theme: str = "") -> str:
 
     Wirral numbers actions afresh in each period, so the number alone is not unique in a plan.
     """
-    number = text_of(number)
+    # Printed numbers such as "1.1 (a)" become "1.1-a": a reference is part of the action's address.
+    number = url_safe_reference(text_of(number))
     if not number:
         return ""
     if period:

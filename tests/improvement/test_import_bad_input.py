@@ -25,6 +25,7 @@ from improvement.importing.workbook import (
 )
 from improvement.models import Action, Lead, Measure, Objective, Period, Risk, Theme
 from inspections.models import Inspection, Recommendation
+from inspections.references import REFERENCE_REFUSED
 from tests import factories
 from tests.improvement.workbooks import BAD, wirral, xlsx
 
@@ -288,3 +289,27 @@ def test_one_bad_sheet_keeps_the_good_sheets_of_the_same_workbook_out_too(existi
     errors = refused(existing, data)
 
     assert [e.sheet for e in errors] == ["Risks"]
+
+
+def test_a_reference_no_address_could_hold_is_a_row_error_naming_the_column(existing):
+    data = xlsx(
+        {"Action Plan": [["Anytown action plan"], [*HEADER, "reference"], [*GOOD, "A 1/2"]]}
+    )
+
+    errors = refused(existing, data)
+
+    assert [(e.sheet, e.row, e.column, e.message) for e in errors] == [
+        ("Action Plan", 3, "reference", REFERENCE_REFUSED)
+    ]
+
+
+def test_a_number_printed_with_brackets_imports_as_a_reference_with_an_address(existing, client):
+    data = action_rows(with_cell("no", "2 (a)"))
+
+    summary = import_workbook(plan=existing, data=data, filename="plan.xlsx", dry_run=False)
+
+    assert summary.ok, summary.all_errors()
+    action = Action.objects.get(plan=existing, number="2 (a)")
+    assert action.reference == "SEP16-2-a"
+    client.force_login(factories.UserFactory(is_superuser=True))
+    assert client.get(action.get_absolute_url()).status_code == 200
