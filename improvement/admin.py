@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.utils import flatten_fieldsets
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Count
@@ -7,6 +8,12 @@ from django.urls import reverse
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
+from improvement.criteria import (
+    NO_CRITERIA,
+    criteria_as_words,
+    criteria_from_words,
+    standard_criteria,
+)
 from improvement.importing.admin_views import (
     PlanExportMixin,
     PlanWorkbookImportMixin,
@@ -34,7 +41,9 @@ from improvement.models import (
     Risk,
     Theme,
     lead_authority_errors,
+    related,
 )
+from improvement.rag import MET, NOT_ASSESSED, NOT_MET
 from improvement.services import StaleEdit, record_progress
 from inspections.admin import RecommendationAdmin as InspectionRecommendationAdmin
 from inspections.models import Recommendation
@@ -48,6 +57,13 @@ TARGET_SCORE_OUT_OF_RANGE = "Enter a target score from 1 to 25 (likelihood × im
 INSPECTION_OF_OTHER_AUTHORITY = (
     'The inspection "%(inspection)s" is of %(other)s, not of this plan\'s authority.'
 )
+CRITERIA_IN_WORDS = (
+    "One criterion per line; start a line with ! for an essential criterion (one not met makes "
+    "the action red). Used when the RAG rule is criteria. A renamed criterion starts again as not "
+    "assessed on every action."
+)
+CRITERIA_ONCE_SAVED = "Rate the action against its plan's criteria once it is saved."
+ESSENTIAL_CRITERION = "Essential: not met makes the action red."
 
 # Changes to these go through record_progress, so each writes an attributed ProgressUpdate.
 PROGRESS_FIELDS = (
@@ -114,8 +130,26 @@ class PlanAdminForm(forms.ModelForm):
             "ends_on",
             "inspections",
             "rag_rule",
+            "criteria",
             "import_mapping",
         ]
+
+    criteria = forms.CharField(
+        label="Readiness criteria",
+        widget=forms.Textarea(attrs={"rows": 6, "cols": 60}),
+        help_text=CRITERIA_IN_WORDS,
+        error_messages={"required": NO_CRITERIA},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial["criteria"] = criteria_as_words(self.instance.criteria or [])
+
+    def clean_criteria(self):
+        return criteria_from_words(
+            self.cleaned_data["criteria"], previous=self.instance.criteria or standard_criteria()
+        )
 
     def clean(self):
         cleaned = super().clean()
@@ -303,6 +337,7 @@ class ActionAdminForm(forms.ModelForm):
             "number",
             "text",
             "is_key_action",
+            "arose_from_inspection",
             "order",
             "theme",
             "period",
@@ -322,16 +357,24 @@ class ActionAdminForm(forms.ModelForm):
             "impact_evidence",
             "impact_rag",
             "improvement_measure",
-            "scope_clear",
-            "resources_known",
-            "resources_allocated",
-            "has_project_plan",
-            "timescale_realistic",
         ]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["expected_version"].initial = self.instance.version
+        plan = related(self.instance, "plan")
+        self.criteria = plan.criterion_list() if plan is not None else ()
+        recorded = self.instance.criteria or {}
+        for criterion in self.criteria:
+            self.fields[criterion_field(criterion.key)] = forms.TypedChoiceField(
+                label=criterion.name,
+                choices=CRITERION_CHOICES,
+                coerce=ASSESSED.get,
+                empty_value=None,
+                required=False,
+                initial=ANSWER_OF[recorded.get(criterion.key)],
+                help_text=ESSENTIAL_CRITERION if criterion.essential else "",
+            )
 
     def progress_changes(self) -> dict:
         changes = {f: self.cleaned_data[f] for f in PROGRESS_FIELDS if f in self.changed_data}
@@ -352,6 +395,12 @@ class ActionAdminForm(forms.ModelForm):
             )
         ):
             self.add_error("co_leads", refused)
+        if self.criteria:
+            # Answers to criteria the plan no longer asks stay recorded, unread.
+            self.instance.criteria = {
+                **(self.instance.criteria or {}),
+                **{c.key: cleaned.get(criterion_field(c.key)) for c in self.criteria},
+            }
         if self.instance.pk is not None and not self.errors:
             self._rehearse()
         return cleaned
@@ -401,6 +450,18 @@ class ActionAdminForm(forms.ModelForm):
             action._history_user = by
             action.save()
         return action
+
+
+CRITERION_CHOICES = [("met", MET), ("not_met", NOT_MET), ("", NOT_ASSESSED)]
+ASSESSED = {"met": True, "not_met": False}
+ANSWER_OF = {True: "met", False: "not_met", None: ""}
+CRITERION_FIELD_PREFIX = "criterion_"
+
+
+def criterion_field(key: str) -> str:
+    """The form field of one of the plan's criteria: the criteria differ from plan to plan, so
+    the fields are made per action rather than declared."""
+    return f"{CRITERION_FIELD_PREFIX}{key}"
 
 
 class _Rehearsal(Exception):
@@ -519,6 +580,7 @@ class ActionAdmin(PlanExportMixin, SimpleHistoryAdmin):
         "progress_rag",
         "impact_rag",
         "is_key_action",
+        "arose_from_inspection",
         "due_needs_review",
     ]
     search_fields = ["reference", "number", "text", "lead__name"]
@@ -538,7 +600,20 @@ class ActionAdmin(PlanExportMixin, SimpleHistoryAdmin):
     list_per_page = 50
     inlines = [MilestoneInline, EvidenceInline, ProgressUpdateInline]
     fieldsets = [
-        (None, {"fields": ["plan", "reference", "number", "text", "is_key_action", "order"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "plan",
+                    "reference",
+                    "number",
+                    "text",
+                    "is_key_action",
+                    "arose_from_inspection",
+                    "order",
+                ]
+            },
+        ),
         ("Where it sits", {"fields": ["theme", "period", "objective", "recommendations"]}),
         ("Who", {"fields": ["lead", "co_leads", "delegates"]}),
         (
@@ -570,19 +645,6 @@ class ActionAdmin(PlanExportMixin, SimpleHistoryAdmin):
                 ]
             },
         ),
-        (
-            "Rating by criteria",
-            {
-                "classes": ["collapse"],
-                "fields": [
-                    "scope_clear",
-                    "resources_known",
-                    "resources_allocated",
-                    "has_project_plan",
-                    "timescale_realistic",
-                ],
-            },
-        ),
         (None, {"fields": ["updated_at"]}),
     ]
 
@@ -592,6 +654,22 @@ class ActionAdmin(PlanExportMixin, SimpleHistoryAdmin):
     @admin.display(description="Action")
     def short_text(self, obj):
         return shorten(obj.text)
+
+    def get_fieldsets(self, request, obj=None):
+        plan = obj.plan if obj is not None else None
+        rating = {"classes": ["collapse"], "fields": []}
+        if plan is None:
+            rating["description"] = CRITERIA_ONCE_SAVED
+        else:
+            rating["fields"] = [criterion_field(c.key) for c in plan.criterion_list()]
+        *fieldsets, last = super().get_fieldsets(request, obj)
+        return [*fieldsets, ("Rating by criteria", rating), last]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        # The criterion fields are added by the form itself; the model knows none of them.
+        fields = kwargs.pop("fields", None) or flatten_fieldsets(self.get_fieldsets(request, obj))
+        kwargs["fields"] = [f for f in fields if not f.startswith(CRITERION_FIELD_PREFIX)]
+        return super().get_form(request, obj, change, **kwargs)
 
     @admin.display(description="Progress RAG", ordering="progress_rag")
     def progress(self, obj):

@@ -8,6 +8,14 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from authorities.models import Authority
+from improvement.criteria import (
+    NO_CRITERIA,
+    Criterion,
+    criteria_from_json,
+    standard_criteria,
+    validate_assessments,
+    validate_criteria,
+)
 from improvement.files import PrivateName
 from improvement.querysets import ActionQuerySet, LeadQuerySet, PlanQuerySet
 from improvement.uploads import validate_evidence_file
@@ -91,7 +99,10 @@ class Plan(models.Model):
 
     class RagRule(models.TextChoices):
         DATES = "dates", "Dates: overdue is red, due soon and not started is amber"
-        CRITERIA = "criteria", "Criteria: scope, resources, project plan, timescale"
+        CRITERIA = (
+            "criteria",
+            "Criteria: the plan's readiness criteria (scope, resources, project plan, pace)",
+        )
 
     authority = models.ForeignKey(Authority, on_delete=models.PROTECT, related_name="plans")
     title = models.CharField(max_length=200)
@@ -102,6 +113,12 @@ class Plan(models.Model):
     ends_on = models.DateField(null=True, blank=True)
     inspections = models.ManyToManyField(Inspection, blank=True, related_name="plans")
     rag_rule = models.CharField(max_length=10, choices=RagRule.choices, default=RagRule.DATES)
+    # What the criteria rule asks of each action, in the plan's order and words.
+    criteria = models.JSONField(
+        default=standard_criteria,
+        validators=[validate_criteria],
+        error_messages={"blank": NO_CRITERIA},
+    )
     # Header → field mappings an admin confirmed on an earlier import, reused next time.
     import_mapping = models.JSONField(default=dict, blank=True)
 
@@ -143,6 +160,9 @@ class Plan(models.Model):
             or self.inspections.filter(**mine).exists()
             or self.boards.filter(**mine).exists()
         )
+
+    def criterion_list(self) -> tuple[Criterion, ...]:
+        return criteria_from_json(self.criteria)
 
     def recommendations(self):
         # The authority too, so an inspection of another council linked by mistake shows nothing.
@@ -298,6 +318,8 @@ class Action(models.Model):
         settings.AUTH_USER_MODEL, blank=True, related_name="delegated_actions"
     )
     is_key_action = models.BooleanField("key action", default=False)
+    # Printed with a "*" in plans that mark what the latest inspection asked for.
+    arose_from_inspection = models.BooleanField("arising from the latest inspection", default=False)
 
     due_on = models.DateField(null=True, blank=True)
     due_text = models.CharField(max_length=200, blank=True, help_text="Exactly as written.")
@@ -313,12 +335,9 @@ class Action(models.Model):
     improvement_measure = models.TextField(blank=True)
     completed_on = models.DateField(null=True, blank=True)
 
-    # Criteria a plan may rate actions by instead of dates (Worcestershire's practice).
-    scope_clear = models.BooleanField(null=True, blank=True)
-    resources_known = models.BooleanField(null=True, blank=True)
-    resources_allocated = models.BooleanField(null=True, blank=True)
-    has_project_plan = models.BooleanField(null=True, blank=True)
-    timescale_realistic = models.BooleanField(null=True, blank=True)
+    # {criterion key: True (met) | False (not met) | None (not assessed)} against the plan's
+    # criteria, which a plan may rate actions by instead of dates (Worcestershire's practice).
+    criteria = models.JSONField(default=dict, blank=True, validators=[validate_assessments])
 
     order = models.PositiveIntegerField(default=0)
     updated_at = models.DateTimeField(auto_now=True)

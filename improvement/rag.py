@@ -6,26 +6,35 @@ silently corrected, because the board needs to see optimism as much as slippage.
 """
 
 import datetime
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from improvement.criteria import STANDARD_CRITERIA, Criterion
 from improvement.models import DONE_STATUSES, Plan, Rag, Status
 
 DUE_SOON_DAYS = 14
 NO_UPDATE_DAYS = 30
+MET, NOT_MET, NOT_ASSESSED = "Met", "Not met", "Not assessed"
 
 
 @dataclass(frozen=True)
-class Criteria:
-    """Worcestershire-style readiness criteria; None means not yet assessed (counts as missing)."""
+class Assessment:
+    """One of the plan's criteria and what the action records against it."""
 
-    scope_clear: bool | None = None
-    resources_known: bool | None = None
-    resources_allocated: bool | None = None
-    has_project_plan: bool | None = None
-    timescale_realistic: bool | None = None
+    criterion: Criterion
+    met: bool | None
 
-    def missing(self) -> int:
-        return sum(1 for held in vars(self).values() if not held)
+    @property
+    def label(self) -> str:
+        return NOT_ASSESSED if self.met is None else MET if self.met else NOT_MET
+
+
+def assess(
+    criteria: Sequence[Criterion], values: Mapping[str, bool | None]
+) -> tuple[Assessment, ...]:
+    """The plan's criteria, in its order, each with the action's answer; a missing one is not
+    yet assessed."""
+    return tuple(Assessment(criterion=c, met=values.get(c.key)) for c in criteria)
 
 
 @dataclass(frozen=True)
@@ -34,6 +43,8 @@ class DerivedRag:
     reason: str
     # Filled when the officer's reported RAG disagrees: "reported green, 21 days overdue".
     disagreement: str = ""
+    # Under the criteria rule, what the rule read: each criterion and the action's answer.
+    assessments: tuple[Assessment, ...] = ()
 
 
 def days_overdue(*, due_on: datetime.date | None, status: str, today: datetime.date) -> int:
@@ -65,14 +76,22 @@ def _by_dates(*, reported: Rag, status: str, due_on, today) -> tuple[Rag, str]:
     return reported, "as reported"
 
 
-def _by_criteria(criteria: Criteria) -> tuple[Rag, str]:
-    missing = criteria.missing()
-    if not criteria.scope_clear:
-        return Rag.RED, "scope is not clear"
-    if missing >= 2:
-        return Rag.RED, f"{missing} criteria not met"
-    if missing == 1:
-        return Rag.AMBER, "1 criterion not met"
+def _plural(count: int, word: str = "criterion", plural: str = "criteria") -> str:
+    return f"{count} {word if count == 1 else plural}"
+
+
+def _by_criteria(assessments: Sequence[Assessment]) -> tuple[Rag, str]:
+    # An action half assessed is not rated rather than red: red would tell the board an action
+    # is failing when nobody has yet asked.
+    if unassessed := [a for a in assessments if a.met is None]:
+        return Rag.NOT_RATED, f"{_plural(len(unassessed))} not assessed"
+    not_met = [a.criterion for a in assessments if a.met is False]
+    if essential := [c.name for c in not_met if c.essential]:
+        return Rag.RED, f"{' and '.join(essential)} not met"
+    if len(not_met) >= 2:
+        return Rag.RED, f"{_plural(len(not_met))} not met"
+    if not_met:
+        return Rag.AMBER, f"{not_met[0].name} not met"
     return Rag.GREEN, "all criteria met"
 
 
@@ -84,35 +103,40 @@ def derive_rag(
     today: datetime.date,
     impact_evidence: str = "",
     rule: str = Plan.RagRule.DATES,
-    criteria: Criteria | None = None,
+    assessments: Sequence[Assessment] | None = None,
 ) -> DerivedRag:
+    """`assessments` (from `assess`) are what the criteria rule reads; none given, the plan's
+    standard criteria, none yet assessed."""
     reported = Rag(reported or Rag.NOT_RATED)
+    by_criteria = rule == Plan.RagRule.CRITERIA
+    assessments = tuple(assessments or assess(STANDARD_CRITERIA, {})) if by_criteria else ()
     if status in DONE_STATUSES:
         rag, reason = completed_rag(impact_evidence=impact_evidence), "complete"
-    elif rule == Plan.RagRule.CRITERIA:
-        rag, reason = _by_criteria(criteria or Criteria())
+    elif by_criteria:
+        rag, reason = _by_criteria(assessments)
     else:
         rag, reason = _by_dates(reported=reported, status=status, due_on=due_on, today=today)
     disagreement = ""
-    if reported not in (rag, Rag.NOT_RATED) and reason not in ("as reported", "complete"):
+    # A rule that cannot rate the action yet (criteria not assessed) has nothing to disagree with.
+    rated = Rag.NOT_RATED not in (reported, rag)
+    if rated and reported != rag and reason not in ("as reported", "complete"):
         disagreement = f"reported {reported.label.lower()}, {reason}"
-    return DerivedRag(rag=rag, reason=reason, disagreement=disagreement)
+    return DerivedRag(rag=rag, reason=reason, disagreement=disagreement, assessments=assessments)
 
 
 def derive_action_rag(action, *, today: datetime.date) -> DerivedRag:
-    """derive_rag for an Action (or anything with the same attributes, e.g. a snapshot row)."""
+    """derive_rag for an Action (or anything with the same attributes, e.g. a historical row)."""
+    plan = action.plan
     return derive_rag(
         reported=action.progress_rag,
         status=action.status,
         due_on=action.due_on,
         today=today,
         impact_evidence=action.impact_evidence or "",
-        rule=action.plan.rag_rule,
-        criteria=Criteria(
-            scope_clear=action.scope_clear,
-            resources_known=action.resources_known,
-            resources_allocated=action.resources_allocated,
-            has_project_plan=action.has_project_plan,
-            timescale_realistic=action.timescale_realistic,
+        rule=plan.rag_rule,
+        assessments=(
+            assess(plan.criterion_list(), action.criteria or {})
+            if plan.rag_rule == Plan.RagRule.CRITERIA
+            else None
         ),
     )

@@ -4,8 +4,9 @@ import datetime
 
 import pytest
 
+from improvement.criteria import STANDARD_CRITERIA, Criterion
 from improvement.models import Plan, Rag, Status
-from improvement.rag import Criteria, completed_rag, derive_rag, is_overdue
+from improvement.rag import assess, completed_rag, derive_rag, is_overdue
 
 TODAY = datetime.date(2017, 2, 15)
 DATES, CRITERIA = Plan.RagRule.DATES, Plan.RagRule.CRITERIA
@@ -70,42 +71,143 @@ def test_dates_rule(reported, status, due_on, evidence, rag, disagreement):
     assert (derived.rag, derived.disagreement) == (rag, disagreement)
 
 
-ALL_MET = dict(
-    scope_clear=True,
-    resources_known=True,
-    resources_allocated=True,
-    has_project_plan=True,
-    timescale_realistic=True,
+SCOPE, IDENTIFIED, ALLOCATED, PROJECT_PLAN, PACE = (c.key for c in STANDARD_CRITERIA)
+ALL_MET = dict.fromkeys([SCOPE, IDENTIFIED, ALLOCATED, PROJECT_PLAN, PACE], True)
+
+
+def _by_criteria(values, *, criteria=STANDARD_CRITERIA, reported=Rag.GREEN, status=None):
+    return derive_rag(
+        reported=reported,
+        status=status or Status.IN_PROGRESS,
+        # Long overdue: the criteria rule reads no dates.
+        due_on=days(-100),
+        today=TODAY,
+        rule=CRITERIA,
+        assessments=assess(criteria, values),
+    )
+
+
+@pytest.mark.parametrize(
+    ("values", "rag", "reason"),
+    [
+        (ALL_MET, Rag.GREEN, "all criteria met"),
+        ({**ALL_MET, PROJECT_PLAN: False}, Rag.AMBER, "Project plan in place not met"),
+        # the fifth, once "timescale realistic", is named as councils name it
+        ({**ALL_MET, PACE: False}, Rag.AMBER, "Ambitious delivery timescales (pace) not met"),
+        ({**ALL_MET, PROJECT_PLAN: False, ALLOCATED: False}, Rag.RED, "2 criteria not met"),
+        # an essential criterion not met is red on its own
+        ({**ALL_MET, SCOPE: False}, Rag.RED, "Clear scope not met"),
+        (
+            {SCOPE: False, IDENTIFIED: False, ALLOCATED: True, PROJECT_PLAN: True, PACE: True},
+            Rag.RED,
+            "Clear scope not met",
+        ),
+        # not yet assessed is not rated, never red, however many others are not met
+        ({**ALL_MET, IDENTIFIED: None}, Rag.NOT_RATED, "1 criterion not assessed"),
+        (
+            {SCOPE: False, IDENTIFIED: False, ALLOCATED: False},
+            Rag.NOT_RATED,
+            "2 criteria not assessed",
+        ),
+        ({}, Rag.NOT_RATED, "5 criteria not assessed"),
+    ],
+)
+def test_criteria_rule(values, rag, reason):
+    derived = _by_criteria(values)
+
+    assert (derived.rag, derived.reason) == (rag, reason)
+    assert bool(derived.disagreement) == (rag not in (Rag.GREEN, Rag.NOT_RATED))
+
+
+def test_criteria_disagreeing_with_the_reported_rag_are_flagged_with_the_reason():
+    derived = _by_criteria({**ALL_MET, SCOPE: False}, reported=Rag.AMBER)
+
+    assert derived.disagreement == "reported amber, Clear scope not met"
+
+
+def test_criteria_not_assessed_never_disagree_with_what_the_lead_reported():
+    assert _by_criteria({}, reported=Rag.RED).disagreement == ""
+
+
+THREE_OF_OUR_OWN = (
+    Criterion("safe", "Children are safe", essential=True),
+    Criterion("funded", "Funding agreed"),
+    Criterion("staffed", "Staff in post"),
 )
 
 
 @pytest.mark.parametrize(
-    ("criteria", "rag", "reason"),
+    ("values", "rag", "reason"),
     [
-        (ALL_MET, Rag.GREEN, "all criteria met"),
-        ({**ALL_MET, "has_project_plan": False}, Rag.AMBER, "1 criterion not met"),
-        ({**ALL_MET, "resources_known": None}, Rag.AMBER, "1 criterion not met"),
-        (
-            {**ALL_MET, "has_project_plan": False, "resources_allocated": False},
-            Rag.RED,
-            "2 criteria not met",
-        ),
-        ({**ALL_MET, "scope_clear": False}, Rag.RED, "scope is not clear"),
-        ({}, Rag.RED, "scope is not clear"),
+        ({"safe": True, "funded": True, "staffed": True}, Rag.GREEN, "all criteria met"),
+        ({"safe": True, "funded": True, "staffed": False}, Rag.AMBER, "Staff in post not met"),
+        ({"safe": True, "funded": False, "staffed": False}, Rag.RED, "2 criteria not met"),
+        ({"safe": False, "funded": True, "staffed": True}, Rag.RED, "Children are safe not met"),
+        ({"safe": True, "funded": True}, Rag.NOT_RATED, "1 criterion not assessed"),
+        # answers to a standard criterion the plan does not ask are not read
+        ({**ALL_MET, "safe": True, "funded": True}, Rag.NOT_RATED, "1 criterion not assessed"),
     ],
 )
-def test_criteria_rule(criteria, rag, reason):
-    derived = derive_rag(
-        reported=Rag.GREEN,
-        status=Status.IN_PROGRESS,
-        due_on=days(-100),
-        today=TODAY,
-        rule=CRITERIA,
-        criteria=Criteria(**criteria),
-    )
+def test_a_plan_rates_by_its_own_three_criteria(values, rag, reason):
+    derived = _by_criteria(values, criteria=THREE_OF_OUR_OWN)
 
     assert (derived.rag, derived.reason) == (rag, reason)
-    assert bool(derived.disagreement) == (rag != Rag.GREEN)
+    assert [a.criterion.name for a in derived.assessments] == [
+        "Children are safe",
+        "Funding agreed",
+        "Staff in post",
+    ]
+
+
+def test_two_essential_criteria_not_met_are_both_named():
+    criteria = (*THREE_OF_OUR_OWN[:2], Criterion("staffed", "Staff in post", essential=True))
+
+    derived = _by_criteria({"safe": False, "funded": True, "staffed": False}, criteria=criteria)
+
+    assert (derived.rag, derived.reason) == (Rag.RED, "Children are safe and Staff in post not met")
+
+
+@pytest.mark.parametrize(
+    ("evidence", "rag"), [("Signed off with audit.", Rag.BLUE), ("", Rag.GREEN)]
+)
+def test_a_done_action_is_rated_as_complete_under_the_criteria_rule_too(evidence, rag):
+    derived = derive_rag(
+        reported=Rag.GREEN,
+        status=Status.COMPLETE,
+        due_on=None,
+        today=TODAY,
+        impact_evidence=evidence,
+        rule=CRITERIA,
+        assessments=assess(STANDARD_CRITERIA, {}),
+    )
+
+    assert (derived.rag, derived.reason, derived.disagreement) == (rag, "complete", "")
+
+
+def test_each_answer_reads_as_met_not_met_or_not_assessed():
+    derived = _by_criteria({SCOPE: True, IDENTIFIED: False})
+
+    assert [(a.criterion.name, a.label) for a in derived.assessments] == [
+        ("Clear scope", "Met"),
+        ("Resources identified", "Not met"),
+        ("Resources allocated", "Not assessed"),
+        ("Project plan in place", "Not assessed"),
+        ("Ambitious delivery timescales (pace)", "Not assessed"),
+    ]
+
+
+def test_the_dates_rule_reads_no_criteria():
+    derived = derive_rag(reported=Rag.GREEN, status=Status.IN_PROGRESS, due_on=None, today=TODAY)
+
+    assert (derived.rag, derived.assessments) == (Rag.GREEN, ())
+
+
+def test_the_criteria_rule_with_no_answers_given_reads_the_standard_five_as_not_assessed():
+    derived = derive_rag(
+        reported=Rag.GREEN, status=Status.IN_PROGRESS, due_on=None, today=TODAY, rule=CRITERIA
+    )
+
+    assert (derived.rag, derived.reason) == (Rag.NOT_RATED, "5 criteria not assessed")
 
 
 @pytest.mark.parametrize(
