@@ -121,6 +121,8 @@ class Plan(models.Model):
     )
     # Header → field mappings an admin confirmed on an earlier import, reused next time.
     import_mapping = models.JSONField(default=dict, blank=True)
+    # Per sheet, the kind and header row an admin chose where the importer could not tell.
+    import_sheets = models.JSONField(default=dict, blank=True)
 
     objects = PlanQuerySet.as_manager()
 

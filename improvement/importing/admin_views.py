@@ -23,13 +23,15 @@ from django.urls import path, reverse
 from django.utils import timezone
 from import_export.admin import ExportMixin
 
-from improvement.importing import headers as h
 from improvement.importing.formats import EXPORT_FORMATS
+from improvement.importing.mapping import ColumnsForm, header_choices
+from improvement.importing.reading import TOO_LARGE, WorkbookRefused
 from improvement.importing.workbook import (
-    TOO_LARGE,
-    WorkbookRefused,
     import_workbook,
+    plan_fields,
     read_sheets,
+    remember_choices,
+    saved_choices,
 )
 from improvement.models import (
     Action,
@@ -104,6 +106,7 @@ class StepForm(forms.Form):
     token = forms.CharField(widget=forms.HiddenInput)
     filename = forms.CharField(widget=forms.HiddenInput)
     mapping = forms.CharField(widget=forms.HiddenInput, required=False)
+    choices = forms.CharField(widget=forms.HiddenInput, required=False)
 
     def clean_token(self):
         token = self.cleaned_data["token"]
@@ -122,39 +125,16 @@ class StepForm(forms.Form):
             mapping = {}
         return {str(k): str(v) for k, v in mapping.items()} if isinstance(mapping, dict) else {}
 
+    def clean_choices(self):
+        try:
+            choices = json.loads(self.cleaned_data["choices"] or "{}")
+        except json.JSONDecodeError:
+            choices = {}
+        return choices if isinstance(choices, dict) else {}
+
     def data_bytes(self) -> bytes:
         with default_storage.open(_token_path(self.cleaned_data["token"]), "rb") as stored:
             return stored.read()
-
-
-def unknown_headers(sheets) -> list[tuple[str, str, str]]:
-    """(sheet, header, kind) for each header no alias or saved mapping explains."""
-    return [
-        (sheet.name, header, sheet.kind)
-        for sheet in sheets
-        if sheet.kind
-        for header in sheet.unknown_headers
-    ]
-
-
-class MappingForm(StepForm):
-    """One choice per unknown header: one of the sheet kind's columns, or ignore."""
-
-    def __init__(self, *args, unknown=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        self.unknown = list(unknown)
-        for n, (sheet, header, kind) in enumerate(self.unknown):
-            choices = [(h.IGNORE, "Ignore this column")] + [(f, f) for f in h.fields_of(kind)]
-            self.fields[f"map_{n}"] = forms.ChoiceField(
-                label=f"{header} (sheet {sheet})",
-                choices=choices,
-                initial=h.IGNORE,
-            )
-
-    def chosen(self) -> dict[str, str]:
-        return {
-            header: self.cleaned_data[f"map_{n}"] for n, (_, header, _) in enumerate(self.unknown)
-        }
 
 
 def import_permissions() -> list[str]:
@@ -202,17 +182,12 @@ class PlanWorkbookImportMixin:
         step = request.POST.get("step", "upload") if request.method == "POST" else "upload"
         if step == "upload":
             return self._upload(request, plan)
-        form_class = MappingForm if step == "map" else StepForm
-        form = form_class(request.POST)
-        if not form.is_valid() and "token" in form.errors:
+        form = StepForm(request.POST)
+        if not form.is_valid():
             messages.error(request, UPLOAD_EXPIRED)
             return HttpResponseRedirect(request.path)
-        if step == "map":
-            form = MappingForm(request.POST, unknown=self._unknown(form, plan))
-            if not form.is_valid():
-                return self._render_mapping(request, plan, form)
-            mapping = {**form.cleaned_data["mapping"], **form.chosen()}
-            return self._preview(request, plan, form, mapping)
+        if step in ("columns", "map"):
+            return self._columns(request, plan, form, preview=step == "map")
         if step == "confirm":
             return self._confirm(request, plan, form)
         return HttpResponseRedirect(request.path)
@@ -225,34 +200,39 @@ class PlanWorkbookImportMixin:
         forget_abandoned_uploads(now=timezone.now())
         token = str(uuid.uuid4())
         default_storage.save(_token_path(token), ContentFile(upload.read()))
-        step = StepForm({"token": token, "filename": upload.name, "mapping": "{}"})
+        step = StepForm({"token": token, "filename": upload.name, "mapping": "{}", "choices": "{}"})
         step.is_valid()
+        sheets = self._sheets(plan, step, {}, {})
+        if any(sheet.needs_mapping for sheet in sheets):
+            return self._render_columns(request, plan, step, sheets, {}, {})
+        return self._preview(request, plan, step, {}, {})
+
+    def _sheets(self, plan, form, mapping, choices):
         try:
-            sheets = read_sheets(
-                step.data_bytes(), filename=upload.name, mapping=plan.import_mapping or {}
+            return read_sheets(
+                form.data_bytes(),
+                filename=form.cleaned_data["filename"],
+                mapping={**(plan.import_mapping or {}), **mapping},
+                choices={**saved_choices(plan), **header_choices(choices)},
+                plan=plan,
             )
         except WorkbookRefused:
-            sheets = []  # the preview shows the file's error
-        unknown = unknown_headers(sheets)
-        if unknown:
-            mapping_form = MappingForm(
-                initial={"token": token, "filename": upload.name, "mapping": "{}"},
-                unknown=unknown,
-            )
-            return self._render_mapping(request, plan, mapping_form)
-        return self._preview(request, plan, step, {})
+            return []  # the preview shows the file's error
 
-    def _unknown(self, form, plan):
-        mapping = {**(plan.import_mapping or {}), **form.cleaned_data.get("mapping", {})}
-        try:
-            sheets = read_sheets(
-                form.data_bytes(), filename=form.cleaned_data["filename"], mapping=mapping
-            )
-        except WorkbookRefused:
-            return []
-        return unknown_headers(sheets)
+    def _columns(self, request, plan, form, *, preview: bool):
+        """Read the sheets again with what was posted; preview, or show the columns again."""
+        mapping, choices = form.cleaned_data["mapping"], form.cleaned_data["choices"]
+        posted = ColumnsForm(
+            request.POST, sheets=self._sheets(plan, form, mapping, choices), extra=plan_fields(plan)
+        )
+        if posted.is_valid():
+            mapping, choices = posted.chosen_mapping(), posted.chosen_sheets()
+        if preview:
+            return self._preview(request, plan, form, mapping, choices)
+        sheets = self._sheets(plan, form, mapping, choices)
+        return self._render_columns(request, plan, form, sheets, mapping, choices)
 
-    def _preview(self, request, plan, form, mapping):
+    def _preview(self, request, plan, form, mapping, choices):
         summary = import_workbook(
             plan=plan,
             data=form.data_bytes(),
@@ -260,19 +240,23 @@ class PlanWorkbookImportMixin:
             user=request.user,
             dry_run=True,
             mapping=mapping,
+            choices=header_choices(choices),
         )
-        confirm = StepForm(
-            initial={
-                "token": form.cleaned_data["token"],
-                "filename": form.cleaned_data["filename"],
-                "mapping": json.dumps(mapping),
-            }
-        )
+        confirm = StepForm(initial=self._state(form, mapping, choices))
         context = {"summary": summary, "form": confirm, "mapping": mapping, "step": "preview"}
         return self._render(request, plan, "preview.html", context)
 
+    @staticmethod
+    def _state(form, mapping, choices) -> dict:
+        return {
+            "token": form.cleaned_data["token"],
+            "filename": form.cleaned_data["filename"],
+            "mapping": json.dumps(mapping),
+            "choices": json.dumps(choices),
+        }
+
     def _confirm(self, request, plan, form):
-        mapping = form.cleaned_data["mapping"]
+        mapping, choices = form.cleaned_data["mapping"], form.cleaned_data["choices"]
         summary = import_workbook(
             plan=plan,
             data=form.data_bytes(),
@@ -280,14 +264,12 @@ class PlanWorkbookImportMixin:
             user=request.user,
             dry_run=False,
             mapping=mapping,
+            choices=header_choices(choices),
         )
         if not summary.ok:
-            return self._render(
-                request, plan, "preview.html", {"summary": summary, "form": form, "step": "preview"}
-            )
-        if mapping:
-            plan.import_mapping = {**(plan.import_mapping or {}), **mapping}
-            plan.save(update_fields=["import_mapping"])
+            context = {"summary": summary, "form": form, "step": "preview"}
+            return self._render(request, plan, "preview.html", context)
+        remember_choices(plan, mapping=mapping, sheets=choices)
         default_storage.delete(_token_path(form.cleaned_data["token"]))
         messages.success(
             request,
@@ -302,8 +284,11 @@ class PlanWorkbookImportMixin:
             reverse(f"{self.admin_site.name}:improvement_plan_change", args=[plan.pk])
         )
 
-    def _render_mapping(self, request, plan, form):
-        return self._render(request, plan, "mapping.html", {"form": form, "step": "map"})
+    def _render_columns(self, request, plan, form, sheets, mapping, choices):
+        columns = ColumnsForm(
+            initial=self._state(form, mapping, choices), sheets=sheets, extra=plan_fields(plan)
+        )
+        return self._render(request, plan, "mapping.html", {"form": columns, "step": "map"})
 
     def _render(self, request, plan, template, context):
         context = {

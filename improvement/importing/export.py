@@ -30,7 +30,7 @@ SHEET_TITLES = {
 
 def _actions_dataset(actions, plan):
     queryset = actions.select_related("theme", "period", "objective", "lead").prefetch_related(
-        "recommendations", "co_leads"
+        "recommendations", "co_leads", "milestones"
     )
     return ActionResource(plan=plan).export(queryset=queryset)
 

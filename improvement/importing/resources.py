@@ -15,12 +15,17 @@ from import_export import fields, resources, widgets
 from improvement.importing.cells import (
     CellError,
     action_reference,
+    infer_milestone_date,
+    parse_due,
     parse_flag,
     parse_score,
     parse_uk_date,
     period_bounds,
     period_code,
+    split_inspection_marker,
+    split_lead_cell,
     split_leads,
+    split_milestones,
     text_of,
 )
 from improvement.importing.widgets import (
@@ -37,6 +42,7 @@ from improvement.importing.widgets import (
     LeadWidget,
     MeasureWidget,
     ProgressField,
+    RagField,
     RecommendationListWidget,
     TextWidget,
     ThemeListWidget,
@@ -45,6 +51,7 @@ from improvement.models import (
     Action,
     Measure,
     MeasureValue,
+    Milestone,
     Objective,
     Period,
     Plan,
@@ -63,6 +70,11 @@ NO_INSPECTION = (
 DUE_NEEDS_REVIEW = 'Due date "{text}" is not a real date: kept as written, flagged for review.'
 TOTAL_DISAGREES = "Total {total} is not likelihood × impact ({score}); the score is computed."
 NEW_LEAD = 'New lead "{name}" will be created.'
+NEW_LEAD_FROM_CAPITALS = 'New lead "{name}" will be created (written "{written}").'
+DUE_READ_AS = 'Due date "{text}" {read_as}: check it.'
+DUE_FROM_LEAD_CELL = 'Due date "{text}" was written in the lead cell and read as the due date.'
+MILESTONE_YEAR = 'Milestone "{text}": {how}.'
+MARKED_FROM_INSPECTION = "Marked * in the action text: read as arising from the latest inspection."
 IMPORT_COMMENTARY = "Updated from a spreadsheet import."
 IMPORT_DUE_REASON = "Due date changed in an imported spreadsheet."
 
@@ -71,10 +83,18 @@ class PlanResource(resources.ModelResource):
     """A resource bound to one plan and one importing user; collects warnings as it goes."""
 
     def __init__(
-        self, *, plan: Plan | None = None, user=None, leads: LeadBook | None = None, **kwargs
+        self,
+        *,
+        plan: Plan | None = None,
+        user=None,
+        leads: LeadBook | None = None,
+        sheet_date: datetime.date | None = None,
+        **kwargs,
     ):
         super().__init__(**kwargs)
         self.plan = plan
+        # The date the sheet says it was produced on, for milestones written with no year.
+        self.sheet_date = sheet_date
         self.user = user
         self._leads = leads
         self._named = {}
@@ -102,6 +122,14 @@ class PlanResource(resources.ModelResource):
 
     def warn(self, column: str, value, message: str) -> None:
         self.warnings.append((self.row_number, column, text_of(value), message))
+
+    def warn_if_new_lead(self, column: str, name: str) -> None:
+        if lead := self.leads().first_mention_of_new(name):
+            if lead.name != name:
+                message = NEW_LEAD_FROM_CAPITALS.format(name=lead.name, written=name)
+            else:
+                message = NEW_LEAD.format(name=name)
+            self.warn(column, name, message)
 
     def before_import_row(self, row, **kwargs):
         self.row_number = kwargs.get("row_number", 0)
@@ -281,6 +309,13 @@ class PlanResource(resources.ModelResource):
         return self._recommendations
 
 
+def _milestone_line(milestone) -> str:
+    """A milestone as the importer reads it back: "13 Mar 2017 - Launch of the academy"."""
+    if milestone.due_on is None:
+        return milestone.text
+    return f"{milestone.due_on:%d %b %Y} - {milestone.text}"
+
+
 def _lead_names(action) -> str:
     names = [action.lead.name] if action.lead else []
     return "\n".join(names + [lead.name for lead in action.co_leads.all()])
@@ -303,6 +338,7 @@ class ActionResource(PlanResource):
     impact = fields.Field("expected_impact", "impact", widget=TextWidget())
     impact_tested = fields.Field("impact_evidence", "impact_tested", widget=TextWidget())
     progress_rag = ProgressField("progress_rag", "progress_rag")
+    impact_rag = RagField("impact_rag", "impact_rag")
     status = fields.Field("status", "status", widget=ChoiceWidget(Status, blank=Status.NOT_STARTED))
     # A blank comments cell keeps the commentary officers wrote since the sheet was made.
     comments = fields.Field(
@@ -314,6 +350,13 @@ class ActionResource(PlanResource):
     improvement_measure = fields.Field(
         "improvement_measure", "improvement_measure", widget=TextWidget()
     )
+    arose_from_inspection = fields.Field(
+        "arose_from_inspection",
+        "arose_from_inspection",
+        widget=CellWidget(parse_flag, render=lambda v: v),
+    )
+    # Read in before_import_row and saved after the sheet (see _save_milestones).
+    milestones = fields.Field(column_name="milestones", readonly=True)
 
     class Meta(PlanResource.Meta):
         model = Action
@@ -335,6 +378,9 @@ class ActionResource(PlanResource):
             "status",
             "comments",
             "improvement_measure",
+            "impact_rag",
+            "arose_from_inspection",
+            "milestones",
         )
         import_id_fields = ("reference",)
         export_order = fields
@@ -351,7 +397,7 @@ class ActionResource(PlanResource):
         return (
             Action.objects.filter(plan=self.plan)
             .select_related("theme", "period", "objective", "lead")
-            .prefetch_related("recommendations", "co_leads")
+            .prefetch_related("recommendations", "co_leads", "milestones")
         )
 
     def get_export_fields(self, selected_fields=None):
@@ -361,6 +407,9 @@ class ActionResource(PlanResource):
 
     def dehydrate_lead(self, action):
         return _lead_names(action)
+
+    def dehydrate_milestones(self, action):
+        return "\n".join(_milestone_line(m) for m in action.milestones.all())
 
     @staticmethod
     def key_of(action) -> str:
@@ -374,6 +423,7 @@ class ActionResource(PlanResource):
         # Most sheets have no reference column: it is derived from period and number per row.
         if "reference" not in dataset.headers:
             dataset.append_col([""] * len(dataset), header="reference")
+        self._milestones_wanted: dict[str, list[tuple[str, datetime.date | None]]] = {}
 
     def before_import_row(self, row, **kwargs):
         super().before_import_row(row, **kwargs)
@@ -381,8 +431,71 @@ class ActionResource(PlanResource):
             row["reference"] = action_reference(
                 number=row.get("no"), period=text_of(row.get("period")), theme=row.get("theme")
             )
-        if "lead" in row and "co_leads" not in row:
-            row["co_leads"] = "\n".join(split_leads(row["lead"])[1:])
+        if "action" in row:
+            text, marked = split_inspection_marker(text_of(row["action"]))
+            row["action"] = text
+            if marked:
+                row["arose_from_inspection"] = True
+                self.warn("action", "", MARKED_FROM_INSPECTION)
+        if "lead" in row:
+            self._read_lead_cell(row)
+        if "milestones" in row:
+            self._milestones_wanted[text_of(row["reference"])] = self._read_milestones(row)
+
+    def _read_lead_cell(self, row) -> None:
+        """The lead, the co-leads and any deadline written under them, from one cell."""
+        cell = split_lead_cell(row["lead"], known=self.leads().knows)
+        row["lead"] = "\n".join(cell.names)
+        if "co_leads" not in row:
+            row["co_leads"] = "\n".join(cell.names[1:])
+        if cell.due_text and not text_of(row.get("by_when")):
+            row["by_when"] = cell.due_text
+            self.warn("lead", cell.due_text, DUE_FROM_LEAD_CELL.format(text=cell.due_text))
+
+    def _read_milestones(self, row) -> list[tuple[str, datetime.date | None]]:
+        period = (self.plan.starts_on, self.plan.ends_on)
+        wanted = []
+        for line in split_milestones(row["milestones"]):
+            on, how = infer_milestone_date(line, sheet_date=self.sheet_date, period=period)
+            if how:
+                self.warn("milestones", line.text, MILESTONE_YEAR.format(text=line.text, how=how))
+            wanted.append((line.text, on))
+        return wanted
+
+    def skip_row(self, instance, original, row, import_validation_errors=None):
+        if not super().skip_row(instance, original, row, import_validation_errors):
+            return False
+        wanted = self._milestones_wanted.get(text_of(row.get("reference")))
+        return not wanted or not self._missing_milestones(self.original, wanted)
+
+    @staticmethod
+    def _missing_milestones(action, wanted):
+        have = {(m.text.casefold(), m.due_on) for m in action.milestones.all()}
+        return [(text, on) for text, on in wanted if (text.casefold(), on) not in have]
+
+    def after_import(self, dataset, result, **kwargs):
+        super().after_import(dataset, result, **kwargs)
+        self._save_milestones()
+
+    def _save_milestones(self) -> None:
+        """Milestones the sheet names and the action lacks are added; none is removed, since an
+        officer may have marked one done or added their own."""
+        wanted = {ref: lines for ref, lines in self._milestones_wanted.items() if lines}
+        if not wanted:
+            return
+        actions = Action.objects.filter(plan=self.plan, reference__in=wanted).prefetch_related(
+            "milestones"
+        )
+        new = []
+        for action in actions:
+            by_text = {m.text.casefold(): m for m in action.milestones.all()}
+            for text, on in self._missing_milestones(action, wanted[action.reference]):
+                if (kept := by_text.get(text.casefold())) is not None:
+                    kept.due_on = on
+                    kept.save(update_fields=["due_on"])
+                else:
+                    new.append(Milestone(action=action, text=text[:300], due_on=on))
+        Milestone.objects.bulk_create(new)
 
     def import_instance(self, instance, row, **kwargs):
         if not text_of(row.get("reference")):
@@ -392,9 +505,11 @@ class ActionResource(PlanResource):
     def check_row(self, instance, row) -> None:
         if instance.due_needs_review:
             self.warn("by_when", instance.due_text, DUE_NEEDS_REVIEW.format(text=instance.due_text))
+        elif text_of(row.get("by_when")) and (read_as := parse_due(row["by_when"]).read_as):
+            text = text_of(row["by_when"])
+            self.warn("by_when", text, DUE_READ_AS.format(text=text, read_as=read_as))
         for name in split_leads(row.get("lead")):
-            if self.leads().first_mention_of_new(name):
-                self.warn("lead", name, NEW_LEAD.format(name=name))
+            self.warn_if_new_lead("lead", name)
 
     def before_bulk_create(self, instances) -> None:
         for action in instances:
@@ -582,8 +697,7 @@ class RiskResource(PlanResource):
         if total and total != str(score):
             self.warn("total", total, TOTAL_DISAGREES.format(total=total, score=score))
         for name in split_leads(row.get("owner"))[:1]:
-            if self.leads().first_mention_of_new(name):
-                self.warn("owner", name, NEW_LEAD.format(name=name))
+            self.warn_if_new_lead("owner", name)
 
 
 class MeasureResource(PlanResource):

@@ -11,6 +11,7 @@ from import_export.instance_loaders import BaseInstanceLoader
 
 from improvement.importing.cells import (
     CellError,
+    lead_display_name,
     parse_due,
     parse_progress,
     split_leads,
@@ -44,22 +45,27 @@ class LeadBook:
         self.new_names: list[str] = []
         self._announced: set[int] = set()
 
+    def knows(self, name: str) -> bool:
+        return normalise_name(name) in self._by_key
+
     def get(self, name: str) -> Lead:
+        """The authority's lead of that name in any case and punctuation, made when new (a name
+        written in capitals is made readable: "HEAD OF SAFEGUARDING" is "Head of Safeguarding")."""
         key = normalise_name(name)
         lead = self._by_key.get(key)
         if lead is None:
-            lead = Lead.objects.create(authority=self.authority, name=name)
+            lead = Lead.objects.create(authority=self.authority, name=lead_display_name(name))
             self._by_key[key] = lead
-            self.new_names.append(name)
+            self.new_names.append(lead.name)
         return lead
 
-    def first_mention_of_new(self, name: str) -> bool:
-        """True once for each lead this import creates, so the preview names it once."""
+    def first_mention_of_new(self, name: str) -> Lead | None:
+        """The lead, once, for each lead this import creates, so the preview names it once."""
         lead = self._by_key.get(normalise_name(name))
         if lead is None or lead.name not in self.new_names or lead.pk in self._announced:
-            return False
+            return None
         self._announced.add(lead.pk)
-        return True
+        return lead
 
 
 # Widgets: one cell to one value, raising ValueError with a message fit to show beside the cell.
@@ -297,6 +303,23 @@ class ProgressField(fields.Field):
         if instance.progress_rag == Rag.NOT_RATED:
             return ""
         return str(Rag(instance.progress_rag).label)
+
+
+class RagField(fields.Field):
+    """A RAG with no more to it (impact RAG); a blank cell keeps the RAG already recorded."""
+
+    def save(self, instance, row, is_m2m=False, **kwargs):
+        if not text_of(row[self.column_name]):
+            return
+        try:
+            progress = parse_progress(row[self.column_name])
+        except CellError as error:
+            raise ValueError(str(error)) from None
+        setattr(instance, self.attribute, progress.rag)
+
+    def export(self, instance, **kwargs):
+        rag = getattr(instance, self.attribute)
+        return "" if rag == Rag.NOT_RATED else str(Rag(rag).label)
 
 
 class KeyedLoader(BaseInstanceLoader):

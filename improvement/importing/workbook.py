@@ -1,94 +1,47 @@
-"""A plan workbook in: refuse hostile files, read each sheet, import every sheet in one transaction.
+"""A plan workbook in: read each sheet as the council laid it out, import every sheet in one
+transaction.
 
-read_workbook() turns bytes into sheets of values, refusing anything that is not a safe
-spreadsheet before openpyxl parses it. prepare_sheet() finds the header row, maps headers to our
-columns and fills in what the sheet wrote once for the rows below. import_workbook() runs the
-resources over every sheet inside one transaction and rolls it all back on a dry run or on any
-error. Problems are data (RowError), never tracebacks.
+reading.read_workbook() turns bytes into sheets of cells, refusing anything that is not a safe
+spreadsheet. prepare_sheet() finds the header row (one row or two), maps headers to our fields
+by the alias table and the admin's mapping, and reads the rows below it as records and
+structure rows (layout.read_rows). import_workbook() runs the resources over every sheet inside
+one transaction and rolls it all back on a dry run or on any error. Problems are data
+(RowError), never tracebacks.
 """
 
-import csv
-import io
-import re
-import zipfile
 from dataclasses import dataclass, field
-from pathlib import Path
 
-import openpyxl
 import tablib
-from defusedxml import DefusedXmlException
-from django.conf import settings
 from django.db import transaction
 
-from improvement.importing import formulas
 from improvement.importing import headers as h
 from improvement.importing.cells import action_reference, text_of
+from improvement.importing.layout import RowLine, heading_name, read_rows
+from improvement.importing.reading import RawSheet, RowError, WorkbookRefused, read_workbook
 from improvement.importing.resources import RESOURCES, LeadBook
+from improvement.models import Theme
 
-NOT_A_SPREADSHEET = "This file is not a spreadsheet: upload an Excel workbook (.xlsx) or a CSV."
-OLD_EXCEL = "This is an old-style Excel file (.xls): save it as an Excel workbook (.xlsx)."
-CORRUPT_WORKBOOK = "This workbook is damaged and cannot be read: {detail}"
-UNSAFE_XML = "This workbook declares XML entities or a DTD, which are refused as unsafe."
-PASSWORD_PROTECTED = "This workbook is password-protected: remove the password and upload it again."
-TOO_LARGE = "This file is {size} bytes; the limit is {limit} bytes."
-TOO_MANY_ROWS = "This sheet has {rows} rows; the limit is {limit}."
-ZIP_BOMB = (
-    "This workbook would expand to {size} bytes when opened (limit {limit}); it is refused "
-    "as a compression bomb."
+NO_HEADER = (
+    "No header row found: none of the first {rows} rows names columns we know. Choose the "
+    "header row and map its columns (on the command line: --header-row N and --map "
+    '"HEADER=field").'
 )
-NO_HEADER = "No header row found: none of the first rows names columns we know."
 SHEET_SKIPPED = "Sheet skipped: none of its first rows names columns we know."
+SHEET_SKIPPED_BY_CHOICE = "Sheet skipped, as chosen."
 MISSING_COLUMN = 'Column "{column}" is required and was not found (headers we accept: {aliases}).'
 UNKNOWN_COLUMN = 'Column "{header}" is not one we know and was ignored; map it to a field.'
 REPEATED_COLUMN = 'Column "{header}" means the same as an earlier column and was ignored.'
+HIDDEN_COLUMN = 'Column "{header}" is hidden in the workbook and was ignored; map it to use it.'
 DUPLICATE_REFERENCE = (
     'Reference "{ref}" appears more than once in this sheet (first on row {first}).'
 )
 NO_SUCH_SHEET = 'No sheet named "{name}" in this workbook.'
 UNEXPECTED_ROW_ERROR = "This row could not be saved: {detail}"
 
-_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-_ZIP_MAGIC = b"PK\x03\x04"
-# How an encrypted Office file names its key stream inside the OLE container (UTF-16LE).
-_ENCRYPTION_INFO = "EncryptionInfo".encode("utf-16-le")
 # The order sheets import in: recommendations before the actions and measures that cite them.
 IMPORT_ORDER = (h.RECOMMENDATIONS, h.ACTIONS, h.RISKS, h.MEASURES, h.MEASURE_VALUES)
 # Columns a sheet writes once for a block of rows (see _fill_down).
 FILL_DOWN = {h.ACTIONS: ("theme", "period", "objective"), h.MEASURES: ("theme",)}
-
-
-@dataclass(frozen=True)
-class RowError:
-    sheet: str
-    row: int | None
-    column: str
-    value: str
-    message: str
-
-    def __str__(self):
-        where = ", ".join(
-            part
-            for part in (
-                f"sheet {self.sheet}" if self.sheet else "",
-                f"row {self.row}" if self.row else "",
-                f"column {self.column}" if self.column else "",
-            )
-            if part
-        )
-        value = f' (value "{self.value[:60]}")' if self.value else ""
-        return f"{where}: {self.message}{value}" if where else self.message
-
-
-class WorkbookRefused(Exception):
-    def __init__(self, message: str, *, sheet: str = "", row=None):
-        super().__init__(message)
-        self.error = RowError(sheet=sheet, row=row, column="", value="", message=message)
-
-
-@dataclass
-class RawSheet:
-    name: str
-    rows: list[list]  # rows[0] is sheet row 1; merged cells already filled in
 
 
 @dataclass
@@ -99,10 +52,20 @@ class PreparedSheet:
     records: list[tuple[int, dict]] = field(default_factory=list)  # (sheet row, column -> value)
     errors: list[RowError] = field(default_factory=list)
     warnings: list[RowError] = field(default_factory=list)
+    lines: list[RowLine] = field(default_factory=list)  # what each structure row was read as
+    headings: list = field(default_factory=list)  # theme headings, with the leads they name
+    sheet_date: object = None
+    raw: RawSheet | None = None
+    # Where the header is thought to be, when nothing in it was recognised.
+    guessed_header_row: int | None = None
 
     @property
     def unknown_headers(self) -> list[str]:
         return self.header.unknown if self.header else []
+
+    @property
+    def needs_mapping(self) -> bool:
+        return self.kind is None or bool(self.unknown_headers)
 
 
 @dataclass
@@ -115,10 +78,16 @@ class SheetSummary:
     warnings: list[RowError] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
     unknown_headers: list[str] = field(default_factory=list)
+    header_rows: str = ""  # "row 3", or "rows 3–4" for a two-row header
+    reading: list[RowLine] = field(default_factory=list)  # what each structure row was read as
 
     @property
     def kind_label(self) -> str:
         return h.KIND_LABELS.get(self.kind, self.kind)
+
+    @property
+    def ok_so_far(self) -> bool:
+        return not self.errors
 
     @property
     def rows(self) -> int:
@@ -149,6 +118,9 @@ class ImportSummary:
                 f"{s.sheet} ({s.kind_label}): {s.new} new, {s.updated} updated, "
                 f"{s.unchanged} unchanged, {len(s.warnings)} warnings, {len(s.errors)} errors"
             )
+            if s.header_rows:
+                out.append(f"  header: {s.header_rows}")
+            out += [f"  {line}" for line in s.reading]
             out += [f"  error: {e}" for e in s.errors]
             out += [f"  warning: {w}" for w in s.warnings]
         if self.new_leads:
@@ -160,167 +132,77 @@ class ImportSummary:
         return out
 
 
-# Reading bytes into sheets.
+# Preparing a sheet: header, mapping, rows, duplicates.
 
 
-def read_workbook(data: bytes, *, filename: str = "") -> list[RawSheet]:
-    if len(data) > settings.IMPORT_MAX_BYTES:
-        raise WorkbookRefused(TOO_LARGE.format(size=len(data), limit=settings.IMPORT_MAX_BYTES))
-    if data.startswith(_OLE_MAGIC):
-        raise WorkbookRefused(PASSWORD_PROTECTED if _ENCRYPTION_INFO in data else OLD_EXCEL)
-    if data.startswith(_ZIP_MAGIC):
-        return _read_xlsx(data)
-    if filename.lower().endswith(".csv"):
-        return [_read_csv(data, name=Path(filename).stem)]
-    raise WorkbookRefused(NOT_A_SPREADSHEET)
-
-
-def _check_zip(data: bytes) -> None:
-    """Refuse before parsing: the directory's declared sizes bound what zipfile will inflate."""
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            members = archive.infolist()
-    except zipfile.BadZipFile as error:
-        raise WorkbookRefused(CORRUPT_WORKBOOK.format(detail=error)) from None
-    if not any(m.filename == "xl/workbook.xml" for m in members):
-        raise WorkbookRefused(NOT_A_SPREADSHEET)
-    expanded = sum(m.file_size for m in members)
-    if expanded > settings.IMPORT_MAX_UNCOMPRESSED_BYTES:
-        raise WorkbookRefused(
-            ZIP_BOMB.format(size=expanded, limit=settings.IMPORT_MAX_UNCOMPRESSED_BYTES)
+def prepare_sheet(
+    raw: RawSheet,
+    *,
+    mapping: dict[str, str],
+    single: bool,
+    choice: h.HeaderChoice | None = None,
+    extra: dict[str, tuple[str, ...]] | None = None,
+) -> PreparedSheet:
+    choice = choice or h.HeaderChoice()
+    if choice.kind == h.SKIP:
+        sheet = PreparedSheet(name=raw.name, kind=None, header=None, raw=raw)
+        sheet.warnings.append(RowError(raw.name, None, "", "", SHEET_SKIPPED_BY_CHOICE))
+        return sheet
+    found = h.find_header(raw, mapping=mapping, choice=choice, extra=extra)
+    if found is None:
+        sheet = PreparedSheet(
+            name=raw.name, kind=None, header=None, raw=raw, guessed_header_row=h.first_text_row(raw)
         )
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        for member in members:
-            if member.filename.startswith("xl/worksheets/") and member.filename.endswith(".xml"):
-                rows = _count_rows(archive, member)
-                if rows > settings.IMPORT_MAX_ROWS:
-                    raise WorkbookRefused(
-                        TOO_MANY_ROWS.format(rows=rows, limit=settings.IMPORT_MAX_ROWS)
-                    )
-
-
-_ROW_TAG = re.compile(rb"<(?:\w+:)?row[\s>/]")
-
-
-def _count_rows(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> int:
-    """Rows in a worksheet's XML, streamed, so a huge sheet is refused before it is parsed."""
-    overlap, count, tail = 16, 0, b""
-    try:
-        with archive.open(member) as stream:
-            while chunk := stream.read(1 << 20):
-                buffer = tail + chunk
-                limit = len(buffer) - overlap
-                count += sum(1 for m in _ROW_TAG.finditer(buffer) if m.start() < limit)
-                tail = buffer[limit:] if limit > 0 else buffer
-    except (zipfile.BadZipFile, OSError, EOFError) as error:
-        raise WorkbookRefused(CORRUPT_WORKBOOK.format(detail=error)) from None
-    return count + len(_ROW_TAG.findall(tail))
-
-
-def _caused_by_defused_xml(error: BaseException | None) -> bool:
-    while error is not None:
-        if isinstance(error, DefusedXmlException):
-            return True
-        error = error.__cause__ or error.__context__
-    return False
-
-
-def _read_xlsx(data: bytes) -> list[RawSheet]:
-    _check_zip(data)
-    try:
-        book = openpyxl.load_workbook(io.BytesIO(data), data_only=True)
-    except Exception as error:  # openpyxl raises many kinds for a damaged file
-        if _caused_by_defused_xml(error):
-            raise WorkbookRefused(UNSAFE_XML) from None
-        raise WorkbookRefused(
-            CORRUPT_WORKBOOK.format(detail=error or type(error).__name__)
-        ) from None
-    sheets = []
-    for sheet in book.worksheets:
-        if sheet.max_row > settings.IMPORT_MAX_ROWS:
-            raise WorkbookRefused(
-                TOO_MANY_ROWS.format(rows=sheet.max_row, limit=settings.IMPORT_MAX_ROWS),
-                sheet=sheet.title,
-            )
-        rows = [list(r) for r in sheet.iter_rows(values_only=True)]
-        for merged in sheet.merged_cells.ranges:
-            value = rows[merged.min_row - 1][merged.min_col - 1]
-            for r in range(merged.min_row, merged.max_row + 1):
-                for c in range(merged.min_col, merged.max_col + 1):
-                    rows[r - 1][c - 1] = value
-        sheets.append(RawSheet(name=sheet.title, rows=rows))
-    return sheets
-
-
-def _read_csv(data: bytes, *, name: str) -> RawSheet:
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise WorkbookRefused(NOT_A_SPREADSHEET) from None
-    if "\x00" in text:
-        raise WorkbookRefused(NOT_A_SPREADSHEET)
-    rows = [list(r) for r in csv.reader(io.StringIO(text))]
-    if len(rows) > settings.IMPORT_MAX_ROWS:
-        raise WorkbookRefused(
-            TOO_MANY_ROWS.format(rows=len(rows), limit=settings.IMPORT_MAX_ROWS), sheet=name
-        )
-    return RawSheet(name=name, rows=[[c if c != "" else None for c in r] for r in rows])
-
-
-# Preparing a sheet: header, mapping, blocks, duplicates.
-
-
-def prepare_sheet(raw: RawSheet, *, mapping: dict[str, str], single: bool) -> PreparedSheet:
-    kind, header_row = h.find_header(raw.rows, sheet_name=raw.name)
-    if kind is None:
-        message = NO_HEADER if single else SHEET_SKIPPED
-        sheet = PreparedSheet(name=raw.name, kind=None, header=None)
+        message = NO_HEADER.format(rows=h.HEADER_SEARCH_ROWS) if single else SHEET_SKIPPED
         target = sheet.errors if single else sheet.warnings
         target.append(RowError(raw.name, None, "", "", message))
         return sheet
+    kind = found.kind
     header = h.map_headers(
-        raw.rows[header_row - 1], kind=kind, header_row=header_row, mapping=mapping
+        found.columns,
+        kind=kind,
+        header_row=found.row,
+        first_row=found.first_row,
+        mapping=mapping,
+        extra=extra,
     )
-    sheet = PreparedSheet(name=raw.name, kind=kind, header=header)
+    sheet = PreparedSheet(name=raw.name, kind=kind, header=header, raw=raw)
     sheet.warnings += [
-        RowError(raw.name, header_row, u, "", UNKNOWN_COLUMN.format(header=u))
+        RowError(raw.name, header.row, u, "", UNKNOWN_COLUMN.format(header=u))
         for u in header.unknown
     ]
     sheet.warnings += [
-        RowError(raw.name, header_row, d, "", REPEATED_COLUMN.format(header=d))
+        RowError(raw.name, header.row, d, "", REPEATED_COLUMN.format(header=d))
         for d in header.duplicated
     ]
-    missing = header.missing()
-    if kind == h.ACTIONS and not {"no", "reference"} & set(header.columns.values()):
-        missing.append("no")
-    for column in missing:
+    sheet.warnings += [
+        RowError(raw.name, header.row, d, "", HIDDEN_COLUMN.format(header=d)) for d in header.hidden
+    ]
+    for column in header.missing():
         aliases = ", ".join(f'"{a}"' for a in (column, *h.ALIASES[kind][column]))
         message = MISSING_COLUMN.format(column=column, aliases=aliases)
-        sheet.errors.append(RowError(raw.name, header_row, column, "", message))
+        sheet.errors.append(RowError(raw.name, header.row, column, "", message))
     if sheet.errors:
         return sheet
-    sheet.records = _records(raw, header, kind)
+    reading = read_rows(raw, header)
+    sheet.lines, sheet.headings, sheet.sheet_date = (
+        reading.lines,
+        reading.headings,
+        reading.sheet_date,
+    )
+    sheet.warnings += [RowError(raw.name, *w) for w in reading.warnings]
+    sheet.errors += [RowError(raw.name, *e) for e in reading.errors]
+    if sheet.errors:
+        return sheet
+    previous: dict = {}
+    for _, record in reading.records:
+        _fill_down(record, previous, FILL_DOWN.get(kind, ()))
+        previous = record
+    sheet.records = reading.records
     if kind == h.MEASURES:
         sheet.records = _merge_repeated_measures(sheet.records)
     sheet.errors += _duplicates(sheet)
     return sheet
-
-
-def _records(raw: RawSheet, header: h.HeaderMap, kind: str) -> list[tuple[int, dict]]:
-    records = []
-    previous: dict = {}
-    for number in range(header.row + 1, len(raw.rows) + 1):
-        cells = raw.rows[number - 1]
-        record = {
-            column: formulas.unescape(cells[i] if i < len(cells) else None)
-            for i, column in header.columns.items()
-        }
-        if all(text_of(v) == "" for v in record.values()):
-            continue  # blank lines between blocks
-        _fill_down(record, previous, FILL_DOWN.get(kind, ()))
-        previous = record
-        records.append((number, record))
-    return records
 
 
 def _fill_down(record: dict, previous: dict, columns: tuple[str, ...]) -> None:
@@ -399,8 +281,21 @@ def _duplicates(sheet: PreparedSheet) -> list[RowError]:
 # Importing.
 
 
+def plan_fields(plan) -> dict[str, tuple[str, ...]]:
+    """The plan's own fields and the headers that name them: one per readiness criterion."""
+    if plan is None:
+        return {}
+    return {f"{h.CRITERION_PREFIX}{c.key}": (c.name,) for c in plan.criterion_list()}
+
+
 def read_sheets(
-    data: bytes, *, filename: str, mapping: dict[str, str], only: list[str] | None = None
+    data: bytes,
+    *,
+    filename: str,
+    mapping: dict[str, str],
+    only: list[str] | None = None,
+    choices: dict[str, h.HeaderChoice] | None = None,
+    plan=None,
 ):
     """Bytes to prepared sheets, or a file-level error."""
     raws = read_workbook(data, filename=filename)
@@ -410,7 +305,17 @@ def read_sheets(
         if missing:
             raise WorkbookRefused(NO_SUCH_SHEET.format(name=missing[0]))
         raws = [r for r in raws if r.name.casefold() in {n.casefold() for n in only}]
-    return [prepare_sheet(r, mapping=mapping, single=len(raws) == 1) for r in raws]
+    extra = plan_fields(plan)
+    return [
+        prepare_sheet(
+            r,
+            mapping=mapping,
+            single=len(raws) == 1,
+            choice=h.choice_for(choices or {}, r.name),
+            extra=extra,
+        )
+        for r in raws
+    ]
 
 
 def import_workbook(
@@ -422,12 +327,16 @@ def import_workbook(
     dry_run: bool = True,
     mapping: dict[str, str] | None = None,
     sheets: list[str] | None = None,
+    choices: dict[str, h.HeaderChoice] | None = None,
 ) -> ImportSummary:
     """Import every sheet, all or nothing: a dry run or any error leaves the database as it was."""
     summary = ImportSummary(dry_run=dry_run)
     mapping = {**(plan.import_mapping or {}), **(mapping or {})}
+    choices = {**saved_choices(plan), **(choices or {})}
     try:
-        prepared = read_sheets(data, filename=filename, mapping=mapping, only=sheets)
+        prepared = read_sheets(
+            data, filename=filename, mapping=mapping, only=sheets, choices=choices, plan=plan
+        )
     except WorkbookRefused as refused:
         summary.errors.append(refused.error)
         return summary
@@ -443,6 +352,25 @@ def import_workbook(
     return summary
 
 
+def remember_choices(plan, *, mapping: dict[str, str], sheets: dict[str, dict]) -> None:
+    """Keep what the admin chose, so next month's workbook goes straight to the preview."""
+    if not mapping and not sheets:
+        return
+    plan.import_mapping = {**(plan.import_mapping or {}), **mapping}
+    plan.import_sheets = {**(plan.import_sheets or {}), **sheets}
+    plan.save(update_fields=["import_mapping", "import_sheets"])
+
+
+def saved_choices(plan) -> dict[str, h.HeaderChoice]:
+    """The header rows and kinds an admin chose on an earlier import of this plan."""
+    saved = getattr(plan, "import_sheets", None) or {}
+    return {
+        name: h.HeaderChoice(kind=value.get("kind"), header_row=value.get("header_row"))
+        for name, value in saved.items()
+        if isinstance(value, dict)
+    }
+
+
 def _import_sheet(sheet: PreparedSheet, *, plan, user, leads) -> SheetSummary:
     result = SheetSummary(
         sheet=sheet.name,
@@ -450,18 +378,19 @@ def _import_sheet(sheet: PreparedSheet, *, plan, user, leads) -> SheetSummary:
         warnings=list(sheet.warnings),
         errors=list(sheet.errors),
         unknown_headers=list(sheet.unknown_headers),
+        header_rows=sheet.header.rows_label if sheet.header else "",
+        reading=list(sheet.lines),
     )
     if sheet.errors or sheet.kind is None:
         return result
-    resource = RESOURCES[sheet.kind](plan=plan, user=user, leads=leads)
-    columns = list(sheet.header.columns.values())
+    resource = RESOURCES[sheet.kind](plan=plan, user=user, leads=leads, sheet_date=sheet.sheet_date)
+    columns = list(dict.fromkeys(c for _, record in sheet.records for c in record))
     dataset = tablib.Dataset(
-        *[[record[c] for c in columns] for _, record in sheet.records], headers=columns
+        *[[record.get(c) for c in columns] for _, record in sheet.records], headers=columns
     )
     # import_workbook's transaction holds every sheet; a savepoint per row would only cost time,
     # since any error rolls the whole import back.
     outcome = resource.import_data(dataset, dry_run=False, use_transactions=False)
-    numbers = [number for number, _ in sheet.records]
     for row_result in outcome.rows:
         if row_result.import_type == "new":
             result.new += 1
@@ -469,6 +398,14 @@ def _import_sheet(sheet: PreparedSheet, *, plan, user, leads) -> SheetSummary:
             result.updated += 1
         elif row_result.import_type == "skip":
             result.unchanged += 1
+    _collect_problems(outcome, sheet=sheet, resource=resource, result=result)
+    if result.ok_so_far:
+        _lead_themes(sheet, plan=plan, leads=leads, result=result)
+    return result
+
+
+def _collect_problems(outcome, *, sheet: PreparedSheet, resource, result: SheetSummary) -> None:
+    numbers = [number for number, _ in sheet.records]
     columns_of = {f.attribute: f.column_name for f in resource.fields.values()}
     for invalid in outcome.invalid_rows:
         for attribute, messages in invalid.error.message_dict.items():
@@ -509,4 +446,27 @@ def _import_sheet(sheet: PreparedSheet, *, plan, user, leads) -> SheetSummary:
                 message,
             )
         )
-    return result
+
+
+NEW_THEME_LEAD = 'New lead "{name}" will be created (the lead written in the theme row).'
+
+
+def _lead_themes(sheet: PreparedSheet, *, plan, leads, result: SheetSummary) -> None:
+    """A theme row that names its lead ("(Theme Lead – …)") makes that lead the theme's."""
+    for heading in sheet.headings:
+        if not heading.lead:
+            continue
+        name = heading_name(heading)
+        theme = Theme.objects.filter(plan=plan, name__iexact=name).first()
+        if theme is None:
+            theme = Theme.objects.create(
+                plan=plan, name=name, order=Theme.objects.filter(plan=plan).count() + 1
+            )
+        known = leads.knows(heading.lead)
+        lead = leads.get(heading.lead)
+        if not known:
+            message = NEW_THEME_LEAD.format(name=lead.name)
+            result.warnings.append(RowError(sheet.name, None, "", heading.lead, message))
+        if theme.lead_id != lead.pk:
+            theme.lead = lead
+            theme.save(update_fields=["lead"])

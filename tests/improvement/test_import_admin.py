@@ -10,7 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from improvement.importing.admin_views import IMPORTED, TMP_DIR, forget_abandoned_uploads
-from improvement.importing.workbook import NOT_A_SPREADSHEET, TOO_LARGE, UNKNOWN_COLUMN
+from improvement.importing.reading import NOT_A_SPREADSHEET, TOO_LARGE
+from improvement.importing.workbook import UNKNOWN_COLUMN
 from improvement.models import Action, Lead, Risk
 from tests import factories
 from tests.improvement.workbooks import read_xlsx, string_cells, xlsx
@@ -51,7 +52,19 @@ def url(plan):
 
 def _step(response):
     form = response.context["form"]
-    return {name: form[name].value() for name in ("token", "filename", "mapping")}
+    return {name: form[name].value() for name in ("token", "filename", "mapping", "choices")}
+
+
+def _columns_as_shown(page, **chosen) -> dict:
+    """The columns page posted as an admin leaves it, with `chosen` {header: field} changed."""
+    form = page.context["form"]
+    posted = {}
+    for sheet in form.sheet_views:
+        posted[sheet.kind_field] = sheet.kind
+        posted[sheet.header_field] = sheet.header_row
+        for view in sheet.columns:
+            posted[view.field_name] = chosen.get(view.column.text, view.chosen)
+    return posted
 
 
 def test_admin_uploads_maps_an_unknown_column_previews_and_confirms(
@@ -62,11 +75,18 @@ def test_admin_uploads_maps_an_unknown_column_previews_and_confirms(
     mapping_page = client.post(url, {"step": "upload", "file": upload})
 
     assert "admin/improvement/plan/import_mapping.html" in [t.name for t in mapping_page.templates]
-    assert "Sponsor (sheet Action Plan)" in mapping_page.content.decode()
+    html = mapping_page.content.decode()
+    assert "Column G (Sponsor) holds" in html
+    assert "Chief Executive" in html
     assert not Action.objects.exists()
 
     preview = client.post(
-        url, {"step": "map", **_step(mapping_page), "map_0": "improvement_measure"}
+        url,
+        {
+            "step": "map",
+            **_step(mapping_page),
+            **_columns_as_shown(mapping_page, Sponsor="improvement_measure"),
+        },
     )
 
     summary = preview.context["summary"]

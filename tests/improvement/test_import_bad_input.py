@@ -7,12 +7,8 @@ import openpyxl.xml
 import pytest
 
 from improvement.importing.cells import NOT_A_RAG, SCORE_OUT_OF_RANGE
-from improvement.importing.resources import NO_REFERENCE
-from improvement.importing.widgets import UNKNOWN_RECOMMENDATION
-from improvement.importing.workbook import (
+from improvement.importing.reading import (
     CORRUPT_WORKBOOK,
-    DUPLICATE_REFERENCE,
-    MISSING_COLUMN,
     NOT_A_SPREADSHEET,
     OLD_EXCEL,
     PASSWORD_PROTECTED,
@@ -21,8 +17,10 @@ from improvement.importing.workbook import (
     UNSAFE_XML,
     ZIP_BOMB,
     RowError,
-    import_workbook,
 )
+from improvement.importing.resources import NO_REFERENCE
+from improvement.importing.widgets import UNKNOWN_RECOMMENDATION
+from improvement.importing.workbook import DUPLICATE_REFERENCE, MISSING_COLUMN, import_workbook
 from improvement.models import Action, Lead, Measure, Objective, Period, Risk, Theme
 from inspections.models import Inspection, Recommendation
 from inspections.references import REFERENCE_REFUSED

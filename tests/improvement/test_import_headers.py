@@ -7,6 +7,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from improvement.importing import headers as h
+from improvement.importing.reading import RawSheet
 from improvement.importing.resources import NO_INSPECTION
 from improvement.importing.workbook import import_workbook
 from improvement.models import Action, Measure, MeasureValue
@@ -31,7 +32,9 @@ from tests.improvement.workbooks import xlsx
     ],
 )
 def test_action_headers_councils_write_map_to_our_columns(written, column):
-    header = h.map_headers(("No", "Theme", written), kind=h.ACTIONS, header_row=1, mapping={})
+    header = h.map_headers(
+        h.row_columns(("No", "Theme", written)), kind=h.ACTIONS, header_row=1, mapping={}
+    )
 
     assert header.columns[2] == column
 
@@ -48,12 +51,14 @@ def test_action_headers_councils_write_map_to_our_columns(written, column):
     ],
 )
 def test_the_header_row_and_kind_are_found_below_title_rows(rows, kind, row):
-    assert h.find_header(rows, sheet_name="Sheet1") == (kind, row)
+    found = h.find_header(RawSheet(name="Sheet1", rows=rows))
+
+    assert ((found.kind, found.row) if found else (None, None)) == (kind, row)
 
 
 def test_a_mapping_names_the_field_of_an_unknown_header_or_ignores_it():
     header = h.map_headers(
-        ("No", "Action", "Sponsor", "Notes"),
+        h.row_columns(("No", "Action", "Sponsor", "Notes")),
         kind=h.ACTIONS,
         header_row=1,
         mapping={"sponsor": "lead", "NOTES": "ignore"},
@@ -65,7 +70,7 @@ def test_a_mapping_names_the_field_of_an_unknown_header_or_ignores_it():
 
 def test_a_mapping_to_a_field_another_kind_of_sheet_has_does_not_apply():
     header = h.map_headers(
-        ("No", "Description", "Likelihood", "Impact", "Sponsor"),
+        h.row_columns(("No", "Description", "Likelihood", "Impact", "Sponsor")),
         kind=h.RISKS,
         header_row=1,
         mapping={"Sponsor": "improvement_measure"},

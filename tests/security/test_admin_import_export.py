@@ -333,6 +333,9 @@ def test_the_whole_csv_export_of_a_hostile_action(client, admin_user, plan):
         "status": "Not started",
         "comments": '\'＝HYPERLINK("http://evil.example")',
         "improvement_measure": "'\r=1+1",
+        "impact_rag": "",
+        "arose_from_inspection": "False",
+        "milestones": "",
     }
 
 

@@ -6,7 +6,7 @@ from django.db import transaction
 from django.utils.text import slugify
 
 from authorities.models import Authority
-from improvement.importing.headers import parse_mapping
+from improvement.importing.headers import parse_choices, parse_mapping
 from improvement.importing.workbook import import_workbook
 from improvement.models import Plan
 
@@ -33,12 +33,35 @@ class Command(BaseCommand):
         )
         parser.add_argument("--dry-run", action="store_true")
         parser.add_argument("--sheet", action="append", metavar="NAME")
-        parser.add_argument("--map", action="append", default=[], metavar="HEADER=field")
+        parser.add_argument(
+            "--map",
+            action="append",
+            default=[],
+            metavar="HEADER=field",
+            help='Map a column by its header ("Lead / By=lead", "March #2=milestones") or its '
+            'position ("column C=milestones"); "=ignore" skips it.',
+        )
+        parser.add_argument(
+            "--header-row",
+            action="append",
+            default=[],
+            metavar="[SHEET=]N",
+            help="The sheet's header is on row N (the first row of a two-row header).",
+        )
+        parser.add_argument(
+            "--kind",
+            action="append",
+            default=[],
+            metavar="[SHEET=]KIND",
+            help="What the sheet holds: actions, recommendations, risks, measures, "
+            "measure_values, or skip.",
+        )
         parser.add_argument("--user", help="Username the import is recorded against.")
 
     def handle(self, *args, **options):
         try:
             mapping = parse_mapping(options["map"])
+            choices = parse_choices(options["header_row"], options["kind"])
         except ValueError as error:
             raise CommandError(str(error)) from None
         user = None
@@ -57,6 +80,7 @@ class Command(BaseCommand):
                     dry_run=False,
                     mapping=mapping,
                     sheets=options["sheet"],
+                    choices=choices,
                 )
                 summary.dry_run = options["dry_run"]
                 self.stdout.write(f"== {path}")
