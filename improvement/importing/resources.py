@@ -8,6 +8,7 @@ Column names are the ones the Wirral sheets use; headers.py maps other spellings
 
 import copy
 import datetime
+from functools import partial
 
 from django.core.exceptions import ValidationError
 from import_export import fields, resources, widgets
@@ -16,6 +17,7 @@ from improvement.importing.cells import (
     CellError,
     action_reference,
     infer_milestone_date,
+    parse_criterion,
     parse_due,
     parse_flag,
     parse_score,
@@ -28,6 +30,7 @@ from improvement.importing.cells import (
     split_milestones,
     text_of,
 )
+from improvement.importing.headers import CRITERION_PREFIX
 from improvement.importing.widgets import (
     REQUIRED_VALUE,
     CellWidget,
@@ -309,6 +312,11 @@ class PlanResource(resources.ModelResource):
         return self._recommendations
 
 
+def _criterion_cell(action, *, key: str) -> str:
+    met = (action.criteria or {}).get(key)
+    return "" if met is None else ("Met" if met else "Not met")
+
+
 def _milestone_line(milestone) -> str:
     """A milestone as the importer reads it back: "13 Mar 2017 - Launch of the academy"."""
     if milestone.due_on is None:
@@ -389,6 +397,16 @@ class ActionResource(PlanResource):
         super().__init__(**kwargs)
         for name in ("theme", "period", "objective"):
             self.fields[name].widget = InPlanWidget(self, name)
+        self.criteria_fields = []
+        if self.plan is not None and self.plan.rag_rule == Plan.RagRule.CRITERIA:
+            for criterion in self.plan.criterion_list():
+                name = f"{CRITERION_PREFIX}{criterion.key}"
+                self.fields[name] = fields.Field(
+                    column_name=name,
+                    readonly=True,
+                    dehydrate_method=partial(_criterion_cell, key=criterion.key),
+                )
+                self.criteria_fields.append(self.fields[name])
         self.fields["recs"].widget = RecommendationListWidget(self)
         self.fields["lead"].widget = LeadWidget(self.leads)
         self.fields["co_leads"].widget = LeadListWidget(self.leads)
@@ -401,9 +419,12 @@ class ActionResource(PlanResource):
         )
 
     def get_export_fields(self, selected_fields=None):
-        return [
-            f for f in super().get_export_fields(selected_fields) if f.column_name != "co_leads"
+        chosen = [
+            f
+            for f in super().get_export_fields(selected_fields)
+            if f.column_name != "co_leads" and f not in self.criteria_fields
         ]
+        return chosen + self.criteria_fields
 
     def dehydrate_lead(self, action):
         return _lead_names(action)
@@ -465,6 +486,8 @@ class ActionResource(PlanResource):
     def skip_row(self, instance, original, row, import_validation_errors=None):
         if not super().skip_row(instance, original, row, import_validation_errors):
             return False
+        if (instance.criteria or {}) != (self.original.criteria or {}):
+            return False
         wanted = self._milestones_wanted.get(text_of(row.get("reference")))
         return not wanted or not self._missing_milestones(self.original, wanted)
 
@@ -500,7 +523,27 @@ class ActionResource(PlanResource):
     def import_instance(self, instance, row, **kwargs):
         if not text_of(row.get("reference")):
             raise ValidationError({"number": [ValidationError(NO_REFERENCE)]})
-        super().import_instance(instance, row, **kwargs)
+        errors = {}
+        try:
+            super().import_instance(instance, row, **kwargs)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        errors.update(self._read_criteria(instance, row))
+        if errors:
+            raise ValidationError(errors)
+
+    def _read_criteria(self, instance, row) -> dict:
+        """Readiness criteria, one column each: met, not met, or blank for not assessed."""
+        errors, criteria = {}, dict(instance.criteria or {})
+        for column, value in row.items():
+            if not str(column).startswith(CRITERION_PREFIX):
+                continue
+            try:
+                criteria[column.removeprefix(CRITERION_PREFIX)] = parse_criterion(value)
+            except CellError as error:
+                errors[column] = [ValidationError(str(error))]
+        instance.criteria = criteria
+        return errors
 
     def check_row(self, instance, row) -> None:
         if instance.due_needs_review:

@@ -322,3 +322,35 @@ def numbered_objectives_csv() -> tuple[bytes, Expected]:
     expected.co_led = 3
     expected.rags = {"green": 2, "amber": 1, "red": 1}
     return ("\n".join(lines) + "\n").encode(), expected
+
+
+# 7. A criteria-rule plan: one column per readiness criterion, met / not met / not assessed.
+
+CRITERIA_HEADER = [
+    "No",
+    "Action",
+    "Lead",
+    "Clear scope",
+    "Resources identified",
+    "Resources allocated",
+    "Project plan in place",
+    "Ambitious delivery timescales (pace)",
+]
+CRITERIA_ROWS = [
+    # number, met per criterion (None: not assessed), the derived RAG the rule gives
+    (1, ["Yes", "Yes", "Yes", "Yes", "Yes"], "green"),
+    (2, ["Yes", "Yes", "No", "Yes", "Yes"], "amber"),
+    (3, ["No", "Yes", "Yes", "Yes", "Yes"], "red"),
+    (4, ["Yes", "No", "No", "Yes", "Yes"], "red"),
+    (5, ["Yes", "Yes", "Yes", None, "Yes"], "not_rated"),
+]
+
+
+def criteria_plan() -> bytes:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Readiness"
+    sheet.append(CRITERIA_HEADER)
+    for number, met, _ in CRITERIA_ROWS:
+        sheet.append([number, f"Action {number}", "Head of Service", *met])
+    return _save(book)

@@ -336,3 +336,24 @@ def test_import_plan_reads_a_council_layout_with_only_map_options(
     _assert_matches(plan, expected)
     assert "Imported." in out.getvalue()
     assert json.dumps(out.getvalue())  # printable summary
+
+
+def test_a_criteria_plan_reads_one_column_per_criterion_and_derives_its_rag(plan):
+    import datetime
+
+    from improvement.models import Plan
+    from improvement.rag import derive_action_rag
+
+    plan.rag_rule = Plan.RagRule.CRITERIA
+    plan.save()
+
+    summary = import_workbook(
+        plan=plan, data=layouts.criteria_plan(), filename="ready.xlsx", dry_run=False
+    )
+
+    assert summary.ok, summary.lines()
+    today = datetime.date(2025, 1, 1)
+    for number, met, rag in layouts.CRITERIA_ROWS:
+        action = Action.objects.select_related("plan").get(plan=plan, number=str(number))
+        assert list(action.criteria.values()) == [None if m is None else m == "Yes" for m in met]
+        assert derive_action_rag(action, today=today).rag == rag
