@@ -51,8 +51,12 @@ DONE_STATUSES = (Status.COMPLETE, Status.CLOSED)
 
 
 def normalise_name(name: str) -> str:
-    """The key two spellings of one lead share: case, spacing and dashes do not matter."""
-    text = re.sub(r"[\u2013\u2014\-,]", " ", name or "")
+    """The key two spellings of one lead share: case, spacing and punctuation do not matter
+    ("HEAD OF SAFEGUARDING" is "Head of Safeguarding", "Children's" is "Childrens", "&" is
+    "and")."""
+    text = re.sub(r"[\u2018\u2019'.]", "", name or "")
+    text = re.sub(r"\s*&\s*", " and ", text)
+    text = re.sub(r"[\u2013\u2014\-,:;/()]", " ", text)
     return re.sub(r"\s+", " ", text).strip().casefold()
 
 
