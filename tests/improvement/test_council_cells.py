@@ -1,0 +1,526 @@
+"""Cells as other councils write them: leads in capitals and in lists, deadlines as prose,
+milestones without a year, RAG as a fill colour, theme rows, notes and footers."""
+
+import datetime
+
+import pytest
+
+from improvement.importing.cells import (
+    AMBIGUOUS_CRITERION,
+    NO_YEAR,
+    CellError,
+    LeadCell,
+    MilestoneLine,
+    infer_milestone_date,
+    is_date_phrase,
+    lead_display_name,
+    looks_like_rag,
+    parse_criterion,
+    parse_due,
+    split_inspection_marker,
+    split_lead_cell,
+    split_leads,
+    split_milestones,
+)
+
+D = datetime.date
+
+
+# Deadlines and posts ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "31/03/2014",
+        "1/2/17",
+        "2014-03-31",
+        "31 March 2014",
+        "31st Mar 2014",
+        "March 31, 2014",
+        "November 2013",
+        "Nov 2013",
+        "Nov-13",
+        "Nov 13",
+        "Sept 2014",
+        "Q3 2013/14",
+        "Q4",
+        "TBC",
+        "TBA",
+        "tbd",
+        "Ongoing",
+        "On going",
+        "on-going",
+        "Monthly",
+        "Quarterly",
+        "Annually",
+        "Weekly",
+        "Monthly through to Dec 2013",
+        "By March 2014",
+        "End of March 2014",
+        "End of year",
+        "From April 2014",
+        "Start 31/12/2016 then on going",
+        "Determined by the Board",
+        "To be confirmed",
+        "To be agreed with the LSCB",
+        "2014",
+        "2013/14",
+        "2013-2015",
+        "Nov 2013 & April 2014",
+        "Nov 2013 and April 2014",
+        "Nov 2013 - April 2014",
+        "April to June 2014",
+        "Spring term 2014",
+        "w/c 13 Mar",
+        "Mid-March 2014",
+        "Within 3 months",
+        "Immediately",
+    ],
+)
+def test_a_deadline_is_a_date_phrase(text):
+    assert is_date_phrase(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Head of Safeguarding",
+        "DCS",
+        "LSCB",
+        "Jane Smith",
+        "Principal Social Worker",
+        "March Manager",
+        "Head of May Road Centre",
+        "Head of Service",
+        "Director of Children's Services",
+        "By the Board",
+        "End",
+        "Team 2",
+        "Weekly Review Group",
+        "",
+    ],
+)
+def test_a_post_or_a_person_is_never_a_date_phrase(text):
+    assert not is_date_phrase(text)
+
+
+# Due dates ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("cell", "on"),
+    [
+        ("31/03/2014", D(2014, 3, 31)),
+        (datetime.datetime(2014, 3, 31), D(2014, 3, 31)),
+        (41729, D(2014, 3, 31)),
+        ("2014-03-31", D(2014, 3, 31)),
+        ("31 March 2014", D(2014, 3, 31)),
+        ("31st Mar 2014", D(2014, 3, 31)),
+        ("1st April 2014", D(2014, 4, 1)),
+        ("March 31, 2014", D(2014, 3, 31)),
+        ("31-Mar-14", D(2014, 3, 31)),
+    ],
+)
+def test_a_real_date_is_read_as_written(cell, on):
+    due = parse_due(cell)
+
+    assert (due.on, due.needs_review, due.read_as) == (on, False, "")
+
+
+@pytest.mark.parametrize(
+    ("cell", "on", "read_as"),
+    [
+        ("November 2013", D(2013, 11, 30), "read as 30/11/2013, the last day of November 2013"),
+        ("Nov 2013", D(2013, 11, 30), "read as 30/11/2013, the last day of November 2013"),
+        ("Nov-13", D(2013, 11, 30), "read as 30/11/2013, the last day of November 2013"),
+        ("Nov 13", D(2013, 11, 30), "read as 30/11/2013, the last day of November 2013"),
+        (
+            "End of November 2013",
+            D(2013, 11, 30),
+            "read as 30/11/2013, the last day of November 2013",
+        ),
+        ("end of March 2014", D(2014, 3, 31), "read as 31/03/2014, the last day of March 2014"),
+        ("February 2016", D(2016, 2, 29), "read as 29/02/2016, the last day of February 2016"),
+        ("Sept 2014", D(2014, 9, 30), "read as 30/09/2014, the last day of September 2014"),
+    ],
+)
+def test_a_month_and_year_is_that_months_last_day_and_says_so(cell, on, read_as):
+    due = parse_due(cell)
+
+    assert (due.on, due.text, due.needs_review, due.read_as) == (on, cell, False, read_as)
+
+
+@pytest.mark.parametrize(
+    "cell",
+    [
+        "Nov 2013 & April 2014",
+        "Monthly through to Dec 2013",
+        "TBC",
+        "Determined by the Board",
+        "On going",
+        "Ongoing",
+        "Q3 2013/14",
+        "31/11/2016",
+        "31 February 2014",
+        "By November 2013",
+        "April to June 2014",
+        "2014",
+    ],
+)
+def test_a_deadline_that_is_not_one_date_keeps_its_words_for_review(cell):
+    due = parse_due(cell)
+
+    assert (due.on, due.text, due.needs_review, due.read_as) == (None, cell, True, "")
+
+
+@pytest.mark.parametrize("cell", ["", None, "   "])
+def test_a_blank_deadline_is_no_deadline(cell):
+    assert parse_due(cell) == parse_due("")
+    assert (parse_due(cell).on, parse_due(cell).text, parse_due(cell).needs_review) == (
+        None,
+        "",
+        False,
+    )
+
+
+# Leads ----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("cell", "names", "due_text"),
+    [
+        ("Head of Safeguarding", ["Head of Safeguarding"], ""),
+        ("HEAD OF SERVICE\nNovember 2013", ["HEAD OF SERVICE"], "November 2013"),
+        ("Head of Service\nNov 2013 & April 2014", ["Head of Service"], "Nov 2013 & April 2014"),
+        ("Head of Service\nTBC", ["Head of Service"], "TBC"),
+        ("Head of Service (Nov 2013)", ["Head of Service"], "Nov 2013"),
+        ("Head of Service – TBC", ["Head of Service"], "TBC"),
+        ("Head of Service November 2013", ["Head of Service"], "November 2013"),
+        ("DCS / Head of Safeguarding", ["DCS", "Head of Safeguarding"], ""),
+        ("DCS & Principal Social Worker", ["DCS", "Principal Social Worker"], ""),
+        ("HEAD OF SAFEGUARDING / DCS", ["HEAD OF SAFEGUARDING", "DCS"], ""),
+        ("Jane Smith & John Brown", ["Jane Smith", "John Brown"], ""),
+        ("Head of Service; DCS", ["Head of Service", "DCS"], ""),
+        ("Head of Service;\nhead of service", ["Head of Service"], ""),
+        (
+            "• Head of Early Help\n• Head of Safeguarding",
+            ["Head of Early Help", "Head of Safeguarding"],
+            "",
+        ),
+        (
+            "- Head of Early Help\n- Head of Safeguarding",
+            ["Head of Early Help", "Head of Safeguarding"],
+            "",
+        ),
+        (
+            "(a) Head of Children in Care (b) Head of Safeguarding "
+            "(c) PSW (d) LSCB Business Manager",
+            ["Head of Children in Care", "Head of Safeguarding", "PSW", "LSCB Business Manager"],
+            "",
+        ),
+        ("a) Head of Early Help b) IRO Manager", ["Head of Early Help", "IRO Manager"], ""),
+        ("(i) DCS (ii) Head of QA", ["DCS", "Head of QA"], ""),
+        (
+            "Head of Quality, Performance and Improvement",
+            ["Head of Quality, Performance and Improvement"],
+            "",
+        ),
+        ("Head of Quality and Performance", ["Head of Quality and Performance"], ""),
+        (
+            "Senior Manager – Children in Care & Care Leavers",
+            ["Senior Manager – Children in Care & Care Leavers"],
+            "",
+        ),
+        ("HEAD OF QA & PERFORMANCE", ["HEAD OF QA & PERFORMANCE"], ""),
+        ("Quality & Performance Manager", ["Quality & Performance Manager"], ""),
+        ("Chair of WSCB\nWSCB  Business Manager", ["Chair of WSCB", "WSCB Business Manager"], ""),
+        ("Senior Manager - Children in Need.", ["Senior Manager - Children in Need"], ""),
+        ("", [], ""),
+        (None, [], ""),
+    ],
+)
+def test_a_lead_cell_gives_its_leads_in_order_and_any_deadline_written_with_them(
+    cell, names, due_text
+):
+    assert split_lead_cell(cell) == LeadCell(names=names, due_text=due_text)
+
+
+def test_a_known_lead_joined_by_an_ampersand_is_never_split():
+    known = {"Head of Safeguarding & Quality Manager"}.__contains__
+    cell = "Head of Safeguarding & Quality Manager / DCS"
+
+    assert split_lead_cell(cell).names == ["Head of Safeguarding", "Quality Manager", "DCS"]
+    assert split_lead_cell(cell, known=known).names == [
+        "Head of Safeguarding & Quality Manager",
+        "DCS",
+    ]
+
+
+def test_split_leads_is_the_names_of_the_lead_cell():
+    cell = "DCS / Head of Safeguarding\nNovember 2013"
+
+    assert split_leads(cell) == ["DCS", "Head of Safeguarding"]
+
+
+@pytest.mark.parametrize(
+    ("name", "shown"),
+    [
+        ("HEAD OF SAFEGUARDING", "Head of Safeguarding"),
+        ("DIRECTOR OF CHILDREN'S SERVICES", "Director of Children's Services"),
+        ("DIRECTOR OF CHILDREN’S SERVICES", "Director of Children’s Services"),
+        ("HEAD OF QA & PERFORMANCE", "Head of QA & Performance"),
+        ("DCS", "DCS"),
+        ("LSCB BUSINESS MANAGER", "LSCB Business Manager"),
+        ("CAMHS LEAD", "CAMHS Lead"),
+        ("HR BUSINESS PARTNER", "HR Business Partner"),
+        ("IRO MANAGER", "IRO Manager"),
+        ("MASH CO-ORDINATOR", "MASH Co-ordinator"),
+        ("NHS DESIGNATED NURSE", "NHS Designated Nurse"),
+        ("HEAD OF CIN-CP", "Head of CIN-CP"),
+        ("THE CHAIR OF THE LSCB", "The Chair of the LSCB"),
+        ("NEW BUSINESS MANAGER", "New Business Manager"),
+        ("JANE O'BRIEN", "Jane O'Brien"),
+        ("Head of QA", "Head of QA"),
+        ("Jane smith", "Jane smith"),
+        ("", ""),
+    ],
+)
+def test_a_lead_in_capitals_reads_as_a_name_and_acronyms_stay(name, shown):
+    assert lead_display_name(name) == shown
+
+
+# Milestones -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("cell", "milestones"),
+    [
+        (
+            "13 Mar - Launch of the academy",
+            [MilestoneLine("Launch of the academy", 13, 3, None)],
+        ),
+        ("01 Mar- Recruitment drive", [MilestoneLine("Recruitment drive", 1, 3, None)]),
+        ("13/03 Review of audits", [MilestoneLine("Review of audits", 13, 3, None)]),
+        ("13/03/2017 Board report", [MilestoneLine("Board report", 13, 3, 2017)]),
+        ("13.03.17 Board report", [MilestoneLine("Board report", 13, 3, 2017)]),
+        ("13 March 2017: Report to Cabinet", [MilestoneLine("Report to Cabinet", 13, 3, 2017)]),
+        ("w/c 13 Mar – Practice week", [MilestoneLine("Practice week", 13, 3, None)]),
+        ("3rd April - Audit", [MilestoneLine("Audit", 3, 4, None)]),
+        ("March 2017 - Audit", [MilestoneLine("Audit", None, 3, 2017)]),
+        ("Mar - Audit", [MilestoneLine("Audit", None, 3, None)]),
+        (
+            "13 Mar - Launch of the academy\n\n27 Mar - First cohort starts",
+            [
+                MilestoneLine("Launch of the academy", 13, 3, None),
+                MilestoneLine("First cohort starts", 27, 3, None),
+            ],
+        ),
+        (
+            "13 Mar - Launch; 27 Mar - Review",
+            [MilestoneLine("Launch", 13, 3, None), MilestoneLine("Review", 27, 3, None)],
+        ),
+        (
+            "13 Mar - Launch, 27 Mar - Review",
+            [MilestoneLine("Launch", 13, 3, None), MilestoneLine("Review", 27, 3, None)],
+        ),
+        ("• 13 Mar - Launch", [MilestoneLine("Launch", 13, 3, None)]),
+        ("Launch of the academy", [MilestoneLine("Launch of the academy", None, None, None)]),
+        ("Launch, then review", [MilestoneLine("Launch, then review", None, None, None)]),
+        (
+            "May be delayed by recruitment",
+            [MilestoneLine("May be delayed by recruitment", None, None, None)],
+        ),
+        ("2/3 of staff trained", [MilestoneLine("2/3 of staff trained", None, None, None)]),
+        ("31 Feb - Audit", [MilestoneLine("Audit", 31, 2, None)]),
+        ("13 Mar", [MilestoneLine("13 Mar", 13, 3, None)]),
+        ("13 Mar - Launch\nTBC", [MilestoneLine("Launch", 13, 3, None)]),
+        ("TBC", []),
+        ("TBA", []),
+        ("n/a", []),
+        ("-", []),
+        ("None", []),
+        ("", []),
+        (None, []),
+    ],
+)
+def test_a_milestone_cell_gives_one_milestone_a_line_with_its_leading_date(cell, milestones):
+    assert split_milestones(cell) == milestones
+
+
+SHEET_DATE = D(2017, 2, 24)
+PLAN_YEAR = (D(2016, 9, 1), D(2017, 8, 31))
+
+
+@pytest.mark.parametrize(
+    ("line", "sheet_date", "period", "expected"),
+    [
+        (MilestoneLine("Board", 13, 3, 2017), None, (None, None), (D(2017, 3, 13), "")),
+        (
+            MilestoneLine("Audit", 31, 2, 2017),
+            SHEET_DATE,
+            PLAN_YEAR,
+            (None, 'no such day "31 Feb 2017"'),
+        ),
+        (
+            MilestoneLine("Audit", 31, 2, None),
+            SHEET_DATE,
+            PLAN_YEAR,
+            (None, 'no such day "31 Feb"'),
+        ),
+        (
+            MilestoneLine("Launch", 13, 3, None),
+            None,
+            PLAN_YEAR,
+            (D(2017, 3, 13), "year from the plan period"),
+        ),
+        (
+            MilestoneLine("Launch", 1, 12, None),
+            None,
+            PLAN_YEAR,
+            (D(2016, 12, 1), "year from the plan period"),
+        ),
+        (
+            MilestoneLine("Launch", 13, 3, None),
+            SHEET_DATE,
+            (None, None),
+            (D(2017, 3, 13), "year from the sheet's date 24/02/2017"),
+        ),
+        (
+            MilestoneLine("Recruitment", 1, 12, None),
+            SHEET_DATE,
+            (None, None),
+            (D(2016, 12, 1), "year from the sheet's date 24/02/2017"),
+        ),
+        # A two-year plan holds 13 March twice, so the sheet's date decides.
+        (
+            MilestoneLine("Launch", 13, 3, None),
+            SHEET_DATE,
+            (D(2016, 1, 1), D(2017, 12, 31)),
+            (D(2017, 3, 13), "year from the sheet's date 24/02/2017"),
+        ),
+        (
+            MilestoneLine("Launch", 13, 3, None),
+            None,
+            (D(2016, 1, 1), D(2017, 12, 31)),
+            (None, NO_YEAR),
+        ),
+        (MilestoneLine("Launch", 13, 3, None), None, (None, None), (None, NO_YEAR)),
+        (
+            MilestoneLine("Audit", None, 3, 2017),
+            None,
+            (None, None),
+            (D(2017, 3, 31), "read as the last day of March 2017"),
+        ),
+        (
+            MilestoneLine("Audit", None, 3, None),
+            SHEET_DATE,
+            (None, None),
+            (
+                D(2017, 3, 31),
+                "year from the sheet's date 24/02/2017; read as the last day of March",
+            ),
+        ),
+        (
+            MilestoneLine("Launch of the academy", None, None, None),
+            SHEET_DATE,
+            PLAN_YEAR,
+            (None, ""),
+        ),
+    ],
+)
+def test_a_milestone_without_a_year_takes_it_from_the_plan_or_the_sheet(
+    line, sheet_date, period, expected
+):
+    assert infer_milestone_date(line, sheet_date=sheet_date, period=period) == expected
+
+
+# Inspection markers, criteria, RAG columns ----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("* Recruit 20 social workers", ("Recruit 20 social workers", True)),
+        ("*Recruit 20 social workers", ("Recruit 20 social workers", True)),
+        ("Recruit 20 social workers *", ("Recruit 20 social workers", True)),
+        ("Recruit 20 social workers.*", ("Recruit 20 social workers.", True)),
+        ("1.1.1 * Recruit 20 social workers", ("1.1.1 Recruit 20 social workers", True)),
+        ("1.1.1* Recruit 20 social workers", ("1.1.1 Recruit 20 social workers", True)),
+        ("** Recruit 20 social workers", ("** Recruit 20 social workers", False)),
+        ("Recruit 20 social workers **", ("Recruit 20 social workers **", False)),
+        ("Reduce caseloads to 5*3 a week", ("Reduce caseloads to 5*3 a week", False)),
+        ("Recruit 20 social workers", ("Recruit 20 social workers", False)),
+    ],
+)
+def test_a_single_asterisk_marks_an_action_from_the_latest_inspection(text, expected):
+    assert split_inspection_marker(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("cell", "met"),
+    [
+        ("Yes", True),
+        ("y", True),
+        ("MET", True),
+        ("true", True),
+        ("✓", True),
+        ("✔", True),
+        ("1", True),
+        (1, True),
+        (True, True),
+        ("In place", True),
+        ("Agreed", True),
+        ("No", False),
+        ("n", False),
+        ("Not met", False),
+        ("false", False),
+        ("0", False),
+        ("✗", False),
+        ("✘", False),
+        (False, False),
+        ("", None),
+        (None, None),
+        ("Not assessed", None),
+        ("N/A", None),
+        ("TBC", None),
+        ("?", None),
+    ],
+)
+def test_a_readiness_criterion_is_met_not_met_or_not_assessed(cell, met):
+    assert parse_criterion(cell) is met
+
+
+@pytest.mark.parametrize(
+    ("cell", "message"),
+    [
+        ("x", AMBIGUOUS_CRITERION.format(text="x")),
+        ("Partly", '"Partly" does not say whether the criterion is met'),
+    ],
+)
+def test_a_criterion_that_is_neither_is_refused_with_what_to_write(cell, message):
+    with pytest.raises(CellError, match=message):
+        parse_criterion(cell)
+
+
+@pytest.mark.parametrize(
+    ("cell", "rag_like"),
+    [
+        ("", True),
+        (None, True),
+        ("R", True),
+        ("amber", True),
+        ("GREEN", True),
+        ("Blue", True),
+        ("Complete", True),
+        ("N/A", True),
+        ("Red/Amber", True),
+        ("Amber-Green", True),
+        ("A/G", True),
+        ("To be updated for the March Board", False),
+        ("Green - on track", False),
+        ("Good progress made", False),
+    ],
+)
+def test_a_rag_column_holds_ratings_not_prose(cell, rag_like):
+    assert looks_like_rag(cell) is rag_like
