@@ -2,8 +2,13 @@
 milestones without a year, RAG as a fill colour, theme rows, notes and footers."""
 
 import datetime
+import io
 
+import openpyxl
 import pytest
+from openpyxl.styles import PatternFill
+from openpyxl.styles.colors import Color
+from openpyxl.writer.theme import theme_xml
 
 from improvement.importing.cells import (
     AMBIGUOUS_CRITERION,
@@ -22,6 +27,8 @@ from improvement.importing.cells import (
     split_leads,
     split_milestones,
 )
+from improvement.importing.colours import DEFAULT_THEME, fill_colour, rag_from_colour
+from improvement.models import Rag
 
 D = datetime.date
 
@@ -524,3 +531,178 @@ def test_a_criterion_that_is_neither_is_refused_with_what_to_write(cell, message
 )
 def test_a_rag_column_holds_ratings_not_prose(cell, rag_like):
     assert looks_like_rag(cell) is rag_like
+
+
+# Fill colours ---------------------------------------------------------------------------------
+
+# The Office 2013+ theme's colours, written into a workbook as Excel would.
+OFFICE_2013_THEME = (
+    theme_xml.replace("1F497D", "44546A")
+    .replace("EEECE1", "E7E6E6")
+    .replace("4F81BD", "4472C4")
+    .replace("C0504D", "ED7D31")
+    .replace("9BBB59", "A5A5A5")
+    .replace("8064A2", "FFC000")
+    .replace("4BACC6", "5B9BD5")
+    .replace("F79646", "70AD47")
+)
+
+
+def filled_cells(fills: list[PatternFill | None], *, theme: str | None = None):
+    """Cells A1, A2, … filled as given, saved to an xlsx and read back as the importer does."""
+    book = openpyxl.Workbook()
+    if theme:
+        book.loaded_theme = theme.encode()
+    sheet = book.active
+    for row, fill in enumerate(fills, start=1):
+        sheet.cell(row=row, column=1, value="R")
+        if fill is not None:
+            sheet.cell(row=row, column=1).fill = fill
+    out = io.BytesIO()
+    book.save(out)
+    reloaded = openpyxl.load_workbook(io.BytesIO(out.getvalue()))
+    return [reloaded.active.cell(row=row, column=1) for row in range(1, len(fills) + 1)]
+
+
+def solid(colour: Color) -> PatternFill:
+    return PatternFill(fill_type="solid", fgColor=colour)
+
+
+def as_excel_shows(rgb: str | None, excel: str | None) -> bool:
+    """Tints are applied as Excel does up to rounding: each channel within 2 of Excel's own."""
+    if rgb is None or excel is None:
+        return rgb == excel
+    return all(abs(int(rgb[i : i + 2], 16) - int(excel[i : i + 2], 16)) <= 2 for i in (0, 2, 4))
+
+
+@pytest.mark.parametrize(
+    ("fill", "rgb"),
+    [
+        (solid(Color(rgb="FFFF0000")), "FF0000"),
+        (solid(Color(rgb="FF00B050")), "00B050"),
+        (solid(Color(rgb="00C6EFCE")), "C6EFCE"),  # openpyxl and some tools write alpha 00
+        (solid(Color(rgb="ffffc000")), "FFC000"),
+        (solid(Color(rgb="FFFFFFFF")), None),
+        (solid(Color(rgb="00000000")), None),
+        (solid(Color(indexed=10)), "FF0000"),
+        (solid(Color(indexed=17)), "008000"),
+        (solid(Color(indexed=13)), "FFFF00"),
+        (solid(Color(indexed=64)), None),
+        (solid(Color(indexed=9)), None),
+        (PatternFill(fill_type="lightGray", fgColor=Color(rgb="FFFF0000")), "FF0000"),
+        (PatternFill(fill_type="gray125"), None),
+        (PatternFill(fill_type=None), None),
+        (None, None),
+    ],
+)
+def test_a_cells_fill_is_read_back_from_the_saved_workbook(fill, rgb):
+    (cell,) = filled_cells([fill])
+
+    assert fill_colour(cell) == rgb
+
+
+@pytest.mark.parametrize(
+    ("theme", "tint", "rgb", "rag"),
+    [
+        (5, 0.0, "C0504D", Rag.RED),  # accent2 is red in the Office 2007 theme
+        (6, 0.0, "9BBB59", Rag.GREEN),  # accent3 green
+        (4, 0.0, "4F81BD", Rag.BLUE),
+        (9, 0.0, "F79646", Rag.AMBER),  # accent6 orange
+        (5, 0.5999938962981048, "E6B9B8", Rag.RED),  # accent2, lighter 60%
+        (6, -0.249977111117893, "76923C", Rag.GREEN),  # accent3, darker 25%
+        (0, 0.0, None, None),  # background white
+        (0, -0.1499984740745262, "D9D9D9", None),  # white darker 15%: a grey heading band
+        (1, 0.0, "000000", None),
+    ],
+)
+def test_a_theme_fill_uses_the_workbooks_own_theme_with_its_tint(theme, tint, rgb, rag):
+    # openpyxl writes the Office 2007 theme, as most plans from 2013-2016 were written in.
+    (cell,) = filled_cells([solid(Color(theme=theme, tint=tint))])
+
+    assert as_excel_shows(fill_colour(cell), rgb)
+    assert rag_from_colour(fill_colour(cell)) == rag
+
+
+@pytest.mark.parametrize(
+    ("theme", "tint", "rgb", "rag"),
+    [
+        (4, 0.0, "4472C4", Rag.BLUE),
+        (5, 0.0, "ED7D31", Rag.AMBER),  # accent2 is orange from Office 2013
+        (6, 0.0, "A5A5A5", None),  # accent3 is grey
+        (7, 0.0, "FFC000", Rag.AMBER),
+        (9, 0.0, "70AD47", Rag.GREEN),
+        (9, 0.3999755851924192, "A9D08E", Rag.GREEN),
+        (4, 0.7999816888943144, "D9E1F2", None),  # pale blue header band
+    ],
+)
+def test_a_theme_fill_in_an_office_2013_workbook(theme, tint, rgb, rag):
+    (cell,) = filled_cells([solid(Color(theme=theme, tint=tint))], theme=OFFICE_2013_THEME)
+
+    assert as_excel_shows(fill_colour(cell), rgb)
+    assert rag_from_colour(fill_colour(cell)) == rag
+
+
+def test_a_cell_outside_any_saved_workbook_uses_the_default_office_theme():
+    cell = openpyxl.Workbook().active["A1"]
+    cell.fill = solid(Color(theme=9))
+
+    assert fill_colour(cell) == DEFAULT_THEME[9] == "70AD47"
+
+
+@pytest.mark.parametrize(
+    ("rgb", "rag"),
+    [
+        ("C00000", Rag.RED),
+        ("FF0000", Rag.RED),
+        ("FF5050", Rag.RED),
+        ("F4CCCC", Rag.RED),
+        ("FFC7CE", Rag.RED),  # Excel's "Bad" style
+        ("C0504D", Rag.RED),
+        ("E6B8B7", Rag.RED),
+        ("DA9694", Rag.RED),
+        ("FFC000", Rag.AMBER),
+        ("FFBF00", Rag.AMBER),
+        ("FF9900", Rag.AMBER),
+        ("FFFF00", Rag.AMBER),
+        ("ED7D31", Rag.AMBER),
+        ("FFEB9C", Rag.AMBER),  # Excel's "Neutral" style
+        ("F79646", Rag.AMBER),
+        ("FCD5B4", Rag.AMBER),
+        ("FFE699", Rag.AMBER),
+        ("00B050", Rag.GREEN),
+        ("92D050", Rag.GREEN),
+        ("00FF00", Rag.GREEN),
+        ("C6EFCE", Rag.GREEN),  # Excel's "Good" style
+        ("70AD47", Rag.GREEN),
+        ("9BBB59", Rag.GREEN),
+        ("A9D08E", Rag.GREEN),
+        ("008000", Rag.GREEN),
+        ("0070C0", Rag.BLUE),
+        ("00B0F0", Rag.BLUE),
+        ("4472C4", Rag.BLUE),
+        ("5B9BD5", Rag.BLUE),
+        ("BDD7EE", Rag.BLUE),
+        ("4F81BD", Rag.BLUE),
+        ("4BACC6", Rag.BLUE),
+        ("ffffff", None),
+        ("FFFFFF", None),
+        ("F2F2F2", None),
+        ("D9D9D9", None),
+        ("A5A5A5", None),
+        ("808080", None),
+        ("000000", None),
+        ("44546A", None),
+        ("EEECE1", None),
+        ("E7E6E6", None),
+        ("D9E1F2", None),  # the Wirral header band
+        ("E2EFDA", None),
+        ("7030A0", None),
+        ("8064A2", None),
+        ("FF99CC", None),
+        (None, None),
+        ("", None),
+        ("not a colour", None),
+    ],
+)
+def test_a_fill_colour_means_the_rag_rating_of_its_hue(rgb, rag):
+    assert rag_from_colour(rgb) == rag
