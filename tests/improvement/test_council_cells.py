@@ -28,6 +28,17 @@ from improvement.importing.cells import (
     split_milestones,
 )
 from improvement.importing.colours import DEFAULT_THEME, fill_colour, rag_from_colour
+from improvement.importing.headings import (
+    FOOTER,
+    NOTE,
+    OBJECTIVE,
+    THEME,
+    TOTALS,
+    Heading,
+    line_kind,
+    read_heading,
+    sheet_date_from,
+)
 from improvement.models import Rag
 
 D = datetime.date
@@ -706,3 +717,161 @@ def test_a_cell_outside_any_saved_workbook_uses_the_default_office_theme():
 )
 def test_a_fill_colour_means_the_rag_rating_of_its_hue(rgb, rag):
     assert rag_from_colour(rgb) == rag
+
+
+# Structure rows -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "heading"),
+    [
+        (
+            "THEME 1: Leadership and governance (Theme Lead – Jane Smith)",
+            Heading(THEME, "THEME", "1", "Leadership and governance", "Jane Smith"),
+        ),
+        (
+            "1 Support and Develop Our Workforce",
+            Heading(THEME, "", "1", "Support and Develop Our Workforce", ""),
+        ),
+        ("1. Leadership", Heading(THEME, "", "1", "Leadership", "")),
+        ("Work-stream 3: Early help", Heading(THEME, "Work-stream", "3", "Early help", "")),
+        ("Workstream 3 - Early help", Heading(THEME, "Workstream", "3", "Early help", "")),
+        ("Priority 2: Children in care", Heading(THEME, "Priority", "2", "Children in care", "")),
+        ("Strand 4 – Permanence", Heading(THEME, "Strand", "4", "Permanence", "")),
+        ("Section B: The front door", Heading(THEME, "Section", "B", "The front door", "")),
+        ("Theme 1", Heading(THEME, "Theme", "1", "", "")),
+        (
+            "Theme 3: Practice (Theme lead - John Brown)",
+            Heading(THEME, "Theme", "3", "Practice", "John Brown"),
+        ),
+        (
+            "Theme 2: Partnerships (Lead: Director of Children's Services)",
+            Heading(THEME, "Theme", "2", "Partnerships", "Director of Children's Services"),
+        ),
+        (
+            "Theme 4 – Quality assurance – Lead: Head of QA",
+            Heading(THEME, "Theme", "4", "Quality assurance", "Head of QA"),
+        ),
+        (
+            "Objective: Children are safe",
+            Heading(OBJECTIVE, "Objective", "", "Children are safe", ""),
+        ),
+        (
+            "Objective 1.2 – Improve the quality of plans",
+            Heading(OBJECTIVE, "Objective", "1.2", "Improve the quality of plans", ""),
+        ),
+        ("Outcome 2: Better outcomes", Heading(OBJECTIVE, "Outcome", "2", "Better outcomes", "")),
+        (
+            "Aim: Every child has a plan",
+            Heading(OBJECTIVE, "Aim", "", "Every child has a plan", ""),
+        ),
+        (
+            "1.2 Improve the quality of plans",
+            Heading(OBJECTIVE, "", "1.2", "Improve the quality of plans", ""),
+        ),
+        (
+            "Objective 1.4. Permanence",
+            Heading(OBJECTIVE, "Objective", "1.4", "Permanence", ""),
+        ),
+        ("THEME 2 PRACTICE", Heading(THEME, "THEME", "2", "PRACTICE", "")),
+        ("2) Practice", Heading(THEME, "", "2", "Practice", "")),
+        ("3. practice", Heading(THEME, "", "3", "practice", "")),
+        (
+            "Objective 1.3: Audit (Lead officer: Head of QA)",
+            Heading(OBJECTIVE, "Objective", "1.3", "Audit", "Head of QA"),
+        ),
+        (
+            "THEME 4 – QUALITY ASSURANCE (leadership)",
+            Heading(THEME, "THEME", "4", "QUALITY ASSURANCE (leadership)", ""),
+        ),
+    ],
+)
+def test_a_heading_row_says_its_label_number_name_and_lead(text, heading):
+    assert read_heading(text) == heading
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Leadership and governance",
+        "Early help – Lead: Jane Smith",
+        "Priority families are supported",
+        "Improve leadership across the service",
+        "1.1.1 Recruit 20 social workers",
+        "13 Mar - Launch of the academy",
+        "2014 inspection findings",
+        "Section 47 enquiries are completed on time",
+        "Priority 1 referrals are seen within 24 hours",
+        "10 social workers recruited",
+        "Total",
+        "Note: actions in bold are key actions",
+        "Accurate when produced on 24/02/2017",
+        "",
+    ],
+)
+def test_text_that_is_no_labelled_or_numbered_heading_is_left_to_the_layout(text):
+    assert read_heading(text) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("Accurate when produced on 24/02/2017", FOOTER),
+        ("Produced on 24/02/2017 by the Performance Team", FOOTER),
+        ("Page 2 of 5", FOOTER),
+        ("Page 3", FOOTER),
+        ("Printed 03/03/2017", FOOTER),
+        ("Source: Liquidlogic, February 2017", FOOTER),
+        ("Last updated 01/02/2017", FOOTER),
+        ("Updated on 3 March 2017", FOOTER),
+        ("Version 3.2", FOOTER),
+        ("v1.2", FOOTER),
+        ("© Wirral Council 2017", FOOTER),
+        ("Copyright 2017", FOOTER),
+        ("End of report", FOOTER),
+        ("Note: actions in bold are key actions", NOTE),
+        ("Notes:", NOTE),
+        ("NB actions are renumbered each quarter", NOTE),
+        ("N.B. actions are renumbered", NOTE),
+        ("Please note the new RAG rules", NOTE),
+        ("Key: R = off track", NOTE),
+        ("* denotes actions arising from the 2014 inspection", NOTE),
+        ("** = key action", NOTE),
+        ("(to be reviewed at the next Board)", NOTE),
+        ("Total", TOTALS),
+        ("Totals", TOTALS),
+        ("Grand total", TOTALS),
+        ("Sub-total:", TOTALS),
+        ("subtotal", TOTALS),
+        ("TOTAL: 45", TOTALS),
+        ("Noted improvements in supervision", None),
+        ("Key actions for the quarter", None),
+        ("Print the audit report", None),
+        ("Produce a workforce strategy", None),
+        ("(a) Audit plans (see below)", None),
+        ("Total caseloads reduced to 18", None),
+        ("", None),
+    ],
+)
+def test_a_rows_text_can_be_a_footer_a_note_or_totals(text, kind):
+    assert line_kind(text) == kind
+
+
+@pytest.mark.parametrize(
+    ("text", "on"),
+    [
+        ("Accurate when produced on 24/02/2017", D(2017, 2, 24)),
+        ("Printed 03/03/17", D(2017, 3, 3)),
+        ("Printed 2017-03-03", D(2017, 3, 3)),
+        ("Position at March 2017", D(2017, 3, 31)),
+        ("Update for the Improvement Board – 12 January 2014", D(2014, 1, 12)),
+        ("Position at 31st March 2014", D(2014, 3, 31)),
+        ("Progress report, Nov-13", D(2013, 11, 30)),
+        ("Report of 31/02/2017, revised 3 March 2017", D(2017, 3, 3)),
+        ("Improvement plan 2013-15", None),
+        ("Page 2 of 5", None),
+        ("", None),
+    ],
+)
+def test_a_title_or_footer_gives_the_sheets_date(text, on):
+    assert sheet_date_from(text) == on
