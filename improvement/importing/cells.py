@@ -353,7 +353,7 @@ def _split_trailing_deadline(part: str) -> tuple[str, str]:
     """ "Head of Service – November 2013" or "Head of Service (TBC)" -> post and deadline.
 
     A deadline after a bare space must hold a year or a date, so a post that ends in a word of
-    when ("Head of Service Weekly"?) is left alone unless a dash, comma or bracket sets it off.
+    when ("Head of Year") is left alone unless a dash, comma or bracket sets the word off.
     """
     words = part.split()
     for i in range(1, len(words)):

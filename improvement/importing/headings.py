@@ -58,7 +58,7 @@ _NUMBERED = re.compile(
 _MONTH_START = re.compile(rf"{MONTH_WORD}(?![a-z])", re.IGNORECASE)
 # "(Lead: X)", "(Theme Lead – X)", "(Theme lead - X)", "– Lead: X", "Lead officer: X".
 _LEAD = re.compile(
-    r"\s*(?:\(\s*(?:[\w\-]+\s+)?leads?\b(?:\s+officers?)?\s*[:\-–—]?\s*(?P<paren>[^()]+?)\s*\)"
+    r"\s*(?:\(\s*(?:[\w\-]+\s+)?leads?\b(?:\s+officers?)?\s*[:\-–—]\s*(?P<paren>[^()]+?)\s*\)"
     r"|(?:\s[\-–—]\s*|,\s*|\s)(?:[\w\-]+\s+)?leads?\b(?:\s+officers?)?\s*[:\-–—]\s*(?P<tail>.+?))"
     r"\s*$",
     re.IGNORECASE,
@@ -93,12 +93,20 @@ def _runs_on(match) -> bool:
 
 
 def _heading(level: str, word: str, number: str, rest: str) -> Heading:
-    lead = ""
-    if match := _LEAD.search(rest):
-        lead = (match["paren"] or match["tail"]).strip()
-        rest = rest[: match.start()]
-    name = re.sub(r"^[\s:.\-–—)]+|[\s:\-–—]+$", "", rest)
+    name, lead = split_heading_lead(rest)
     return Heading(level=level, word=word, number=number, name=name, lead=lead)
+
+
+def split_heading_lead(text: str) -> tuple[str, str]:
+    """A heading's name and the lead written at its end, for any row the layout calls a heading.
+
+    "Early help – Lead: Jane Smith" -> ("Early help", "Jane Smith"); no lead -> (text, "").
+    """
+    lead = ""
+    if match := _LEAD.search(text):
+        lead = (match["paren"] or match["tail"]).strip()
+        text = text[: match.start()]
+    return re.sub(r"^[\s:.\-–—)]+|[\s:\-–—]+$", "", text), lead
 
 
 FOOTER = "footer"

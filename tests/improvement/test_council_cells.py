@@ -38,6 +38,7 @@ from improvement.importing.headings import (
     line_kind,
     read_heading,
     sheet_date_from,
+    split_heading_lead,
 )
 from improvement.models import Rag
 
@@ -110,6 +111,7 @@ def test_a_deadline_is_a_date_phrase(text):
         "Principal Social Worker",
         "March Manager",
         "Head of May Road Centre",
+        "Head of Year",
         "Head of Service",
         "Director of Children's Services",
         "By the Board",
@@ -215,6 +217,9 @@ def test_a_blank_deadline_is_no_deadline(cell):
         ("Head of Service (Nov 2013)", ["Head of Service"], "Nov 2013"),
         ("Head of Service – TBC", ["Head of Service"], "TBC"),
         ("Head of Service November 2013", ["Head of Service"], "November 2013"),
+        ("Head of Year", ["Head of Year"], ""),
+        ("Head of Year 6 (TBC)", ["Head of Year 6"], "TBC"),
+        ("Jane Smith (DCS)", ["Jane Smith (DCS)"], ""),
         ("DCS / Head of Safeguarding", ["DCS", "Head of Safeguarding"], ""),
         ("DCS & Principal Social Worker", ["DCS", "Principal Social Worker"], ""),
         ("HEAD OF SAFEGUARDING / DCS", ["HEAD OF SAFEGUARDING", "DCS"], ""),
@@ -811,6 +816,23 @@ def test_a_heading_row_says_its_label_number_name_and_lead(text, heading):
 )
 def test_text_that_is_no_labelled_or_numbered_heading_is_left_to_the_layout(text):
     assert read_heading(text) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Early help – Lead: Jane Smith", ("Early help", "Jane Smith")),
+        (
+            "Leadership and governance (Theme Lead – Jane Smith)",
+            ("Leadership and governance", "Jane Smith"),
+        ),
+        ("Practice, lead officer: Head of Service", ("Practice", "Head of Service")),
+        ("Improving leadership", ("Improving leadership", "")),
+        ("Leadership (leads to better practice)", ("Leadership (leads to better practice)", "")),
+    ],
+)
+def test_a_heading_the_layout_found_gives_its_name_and_lead(text, expected):
+    assert split_heading_lead(text) == expected
 
 
 @pytest.mark.parametrize(
