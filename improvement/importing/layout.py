@@ -15,7 +15,13 @@ from improvement.importing import formulas
 from improvement.importing import headers as h
 from improvement.importing.cells import looks_like_rag, text_of
 from improvement.importing.colours import rag_from_colour
-from improvement.importing.headings import Heading, line_kind, read_heading, sheet_date_from
+from improvement.importing.headings import (
+    Heading,
+    line_kind,
+    read_heading,
+    sheet_date_from,
+    split_heading_lead,
+)
 
 RAG_FIELDS = ("progress_rag", "impact_rag")
 RAG_FROM_FILL = "The cell is coloured {colour}: read as {rag}."
@@ -90,10 +96,13 @@ def _is_repeated_header(texts: list[str], header_texts: set[str]) -> bool:
     return len(texts) >= 2 and matches >= max(2, (len(texts) * 3 + 4) // 5)
 
 
-def _unlabelled_heading(raw, number: int, index: int, text: str) -> bool:
+def _unlabelled_heading(raw, number: int, index: int, text: str, first_column: int) -> bool:
+    """Short text alone on its row, not a sentence, set apart: merged across, bold, in
+    capitals, or in the sheet's first column, where councils write their section names."""
     first, last = raw.span_of(number, index)
     looks_short = len(text) <= _HEADING_LENGTH and not text.rstrip().endswith(".")
-    return looks_short and (last > first or (number, index) in raw.bold or text.isupper())
+    set_apart = last > first or (number, index) in raw.bold or text.isupper()
+    return looks_short and (set_apart or index == first_column)
 
 
 def read_rows(raw, header: h.HeaderMap) -> SheetReading:
@@ -109,6 +118,7 @@ class _Reader:
         self.reading = SheetReading()
         self.header_texts = {h.normalise_header(t) for t in header.headers.values() if t}
         self.action_index = header.index_for("action")
+        self.first_column = min(header.columns, default=0)
         self.word = theme_word(raw, header)
         self.structured = header.kind == h.ACTIONS
         self.labelled_themes = self.structured and _has_labelled_themes(raw, header)
@@ -184,11 +194,12 @@ class _Reader:
             if self.raw.span_of(number, index)[1] == index:
                 return None  # an action with nothing else written beside it
             level = "objective" if self.labelled_themes else "theme"
-        elif _unlabelled_heading(self.raw, number, index, text):
+        elif _unlabelled_heading(self.raw, number, index, text, self.first_column):
             level = "objective" if self.labelled_themes else "theme"
         else:
             return None
-        return Heading(level=level, word="", number="", name=text, lead="")
+        name, lead = split_heading_lead(text)
+        return Heading(level=level, word="", number="", name=name, lead=lead)
 
     def _set_block(self, number: int, heading: Heading) -> bool:
         name = heading_name(heading)
