@@ -15,19 +15,21 @@ import datetime
 import importlib
 import io
 import math
+import os
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
 import openpyxl
-from openpyxl.styles.colors import COLOR_INDEX
 from openpyxl.utils import get_column_letter
 
 ROOT = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))  # so tests.improvement.layouts imports when run as a script
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+os.environ.setdefault("DEBUG", "1")
 
 
 @dataclass(frozen=True)
@@ -95,6 +97,14 @@ PICTURES = {
             "then four rows with single-letter RAGs in the Position column."
         ),
     ),
+    "criteria_plan": Picture(
+        title="A criteria-rule plan: one column per readiness criterion",
+        desc=(
+            "A sheet with the header No, Action, Lead and one column for each of the plan's "
+            "readiness criteria, from Clear scope to Ambitious delivery timescales (pace); each "
+            "cell says Yes or No, or is blank where the criterion is not yet assessed."
+        ),
+    ),
     "numbered_objectives_csv": Picture(
         title="Themes written once and numbered objective rows, as CSV",
         desc=(
@@ -107,9 +117,6 @@ PICTURES = {
     ),
 }
 
-# Office's current theme, in the order Excel numbers theme colours (background before text).
-THEME = ("FFFFFF", "000000", "E7E6E6", "44546A", "4472C4", "ED7D31", "A5A5A5", "FFC000")
-THEME += ("5B9BD5", "70AD47", "0563C1", "954F72")
 
 FONT_SIZE, LARGE_FONT_SIZE = 11, 13
 LINE = 14  # a second line of text sits this far below the first
@@ -188,26 +195,12 @@ def _build(name: str):
     return data
 
 
-def _colour(fill) -> str | None:
-    if fill is None or fill.fill_type is None:
-        return None
-    colour = fill.fgColor
-    if colour.type == "rgb":
-        return "#" + colour.rgb[-6:].upper()
-    if colour.type == "theme" and colour.theme < len(THEME):
-        return _tinted(THEME[colour.theme], colour.tint)
-    if colour.type == "indexed" and colour.indexed < len(COLOR_INDEX):
-        return "#" + COLOR_INDEX[colour.indexed][-6:].upper()
-    return None
+def _colour(cell) -> str | None:
+    """The cell's fill as the importer reads it (theme colours from the workbook's own theme)."""
+    from improvement.importing.colours import fill_colour
 
-
-def _tinted(rgb: str, tint: float) -> str:
-    channels = [int(rgb[i : i + 2], 16) for i in (0, 2, 4)]
-    if tint > 0:
-        channels = [round(c + (255 - c) * tint) for c in channels]
-    elif tint < 0:
-        channels = [round(c * (1 + tint)) for c in channels]
-    return "#" + "".join(f"{c:02X}" for c in channels)
+    rgb = fill_colour(cell)
+    return f"#{rgb}" if rgb else None
 
 
 def _shown(value, number_format: str) -> str:
@@ -229,7 +222,7 @@ def _xlsx_cell(cell) -> Cell:
         text=_shown(value, cell.number_format),
         bold=bool(cell.font.b),
         size=LARGE_FONT_SIZE if cell.font.sz and cell.font.sz >= LARGE_FONT_SIZE else FONT_SIZE,
-        fill=_colour(cell.fill),
+        fill=_colour(cell),
         align=cell.alignment.horizontal or ("right" if numeric else "left"),
         valign=cell.alignment.vertical or "bottom",
     )
@@ -624,4 +617,7 @@ def main(argv: list[str] | None = None) -> None:
 
 
 if __name__ == "__main__":
+    import django
+
+    django.setup()
     main()

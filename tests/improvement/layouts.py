@@ -346,11 +346,13 @@ CRITERIA_ROWS = [
 ]
 
 
-def criteria_plan() -> bytes:
+def criteria_plan() -> tuple[bytes, Expected]:
     book = openpyxl.Workbook()
     sheet = book.active
     sheet.title = "Readiness"
     sheet.append(CRITERIA_HEADER)
     for number, met, _ in CRITERIA_ROWS:
         sheet.append([number, f"Action {number}", "Head of Service", *met])
-    return _save(book)
+    expected = Expected(themes=0, objectives=0, actions=len(CRITERIA_ROWS))
+    expected.leads = {"head of service"}
+    return _save(book), expected

@@ -348,7 +348,7 @@ def test_a_criteria_plan_reads_one_column_per_criterion_and_derives_its_rag(plan
     plan.save()
 
     summary = import_workbook(
-        plan=plan, data=layouts.criteria_plan(), filename="ready.xlsx", dry_run=False
+        plan=plan, data=layouts.criteria_plan()[0], filename="ready.xlsx", dry_run=False
     )
 
     assert summary.ok, summary.lines()
