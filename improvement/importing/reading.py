@@ -5,6 +5,7 @@ Problems are data (RowError, WorkbookRefused), never tracebacks.
 """
 
 import csv
+import datetime
 import io
 import re
 import zipfile
@@ -188,7 +189,7 @@ def _read_xlsx(data: bytes) -> list[RawSheet]:
 def _read_sheet(sheet) -> RawSheet:
     raw = RawSheet(name=sheet.title, rows=[])
     for cells in sheet.iter_rows():
-        raw.rows.append([cell.value for cell in cells])
+        raw.rows.append([_value(cell) for cell in cells])
         for cell in cells:
             if cell.has_style:
                 _read_style(raw, cell)
@@ -197,6 +198,19 @@ def _read_sheet(sheet) -> RawSheet:
         if dimension.hidden and dimension.min:
             raw.hidden_columns.update(range(dimension.min - 1, dimension.max))
     return raw
+
+
+_NO_DAY = re.compile(r"^[^d]*m[^d]*y[^d]*$", re.IGNORECASE)
+
+
+def _value(cell):
+    """A date shown as a month and year ("Nov-13") is that month, not its first day."""
+    value = cell.value
+    if isinstance(value, datetime.datetime | datetime.date) and cell.number_format:
+        shown = re.sub(r'"[^"]*"|\\.|\[[^\]]*\]', "", cell.number_format)
+        if _NO_DAY.match(shown):
+            return f"{value:%B %Y}"
+    return value
 
 
 def _read_style(raw: RawSheet, cell) -> None:

@@ -209,6 +209,7 @@ def test_themes_written_once_and_numbered_objective_rows_in_a_csv(plan):
 
     assert summary.ok, summary.lines()
     _assert_matches(plan, expected)
+    assert Action.objects.get(plan=plan, number="1.1.1").due_on.isoformat() == "2024-11-30"
     objective = Objective.objects.get(plan=plan, title="1.1 Stronger oversight of practice")
     assert objective.theme.name == "Leadership"
     assert objective.actions.count() == 2
@@ -357,3 +358,25 @@ def test_a_criteria_plan_reads_one_column_per_criterion_and_derives_its_rag(plan
         action = Action.objects.select_related("plan").get(plan=plan, number=str(number))
         assert list(action.criteria.values()) == [None if m is None else m == "Yes" for m in met]
         assert derive_action_rag(action, today=today).rag == rag
+
+
+def test_a_date_cell_shown_as_a_month_and_year_is_that_month_s_last_day(plan):
+    import datetime
+
+    import openpyxl
+
+    from tests.improvement.layouts import _save
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["No", "Action", "Due"])
+    sheet.append([1, "Recruit", datetime.datetime(2013, 11, 1)])
+    sheet["C2"].number_format = "mmm-yy"
+    sheet.append([2, "Train", datetime.datetime(2013, 11, 1)])
+    sheet["C3"].number_format = "dd/mm/yyyy"
+
+    summary = import_workbook(plan=plan, data=_save(book), filename="p.xlsx", dry_run=False)
+
+    assert summary.ok, summary.lines()
+    due = dict(Action.objects.values_list("number", "due_on"))
+    assert due == {"1": datetime.date(2013, 11, 30), "2": datetime.date(2013, 11, 1)}
