@@ -468,6 +468,10 @@ _RAG_WORDS = {
     "not rated": Rag.NOT_RATED,
     "not_rated": Rag.NOT_RATED,
     "n/a": Rag.NOT_RATED,
+    # The words some councils write in place of the colour.
+    "on track": Rag.GREEN,
+    "at risk": Rag.AMBER,
+    "off track": Rag.RED,
 }
 _COMPLETE_WORDS = {"complete", "completed", "done"}
 
@@ -756,6 +760,18 @@ def parse_criterion(value) -> bool | None:
 
 _RAG_COLOURS = frozenset({"r", "a", "g", "b", "red", "amber", "green", "blue"})
 _RAG_PAIR = re.compile(r"\s*(?:[/&–\-]|\bto\b|\band\b)\s*")
+
+
+_SEVERITY = (Rag.RED, Rag.AMBER, Rag.GREEN, Rag.BLUE)
+
+
+def cautious_rag_of_pair(value) -> Rag | None:
+    """A rating between two colours ("Amber/Green", "R-A") as the more severe of the two; None
+    when the cell is not such a pair."""
+    parts = [p.strip() for p in _RAG_PAIR.split(text_of(value).casefold())]
+    if len(parts) < 2 or not all(part in _RAG_COLOURS for part in parts):
+        return None
+    return min((_RAG_WORDS[part] for part in parts), key=_SEVERITY.index)
 
 
 def looks_like_rag(value) -> bool:

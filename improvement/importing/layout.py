@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from improvement.importing import formulas
 from improvement.importing import headers as h
-from improvement.importing.cells import looks_like_rag, text_of
+from improvement.importing.cells import cautious_rag_of_pair, looks_like_rag, text_of
 from improvement.importing.colours import rag_from_colour
 from improvement.importing.headings import (
     Heading,
@@ -25,6 +25,7 @@ from improvement.importing.headings import (
 
 RAG_FIELDS = ("progress_rag", "impact_rag")
 RAG_FROM_FILL = "The cell is coloured {colour}: read as {rag}."
+RAG_PAIR_READ = '"{text}" is between two ratings: read as {rag}, the more cautious.'
 RAG_DISAGREES_WITH_FILL = 'The cell says "{text}" but is coloured {colour}: the text was taken.'
 PROSE_IN_RAG = (
     'Column "{header}" holds text, not RAG ratings (row {row}: "{value}"). Map it to '
@@ -241,6 +242,10 @@ def _record(raw, header: h.HeaderMap, number: int, reading: SheetReading) -> dic
         value = formulas.unescape(value)
         if name in RAG_FIELDS:
             value = _rag_from_fill(raw, number, index, value, header, reading)
+            if rag := cautious_rag_of_pair(value):
+                message = RAG_PAIR_READ.format(text=text_of(value), rag=rag.label)
+                reading.warnings.append((number, header.headers[index], text_of(value), message))
+                value = str(rag.label)
         if name in h.MULTI_COLUMN:
             earlier = text_of(record.get(name))
             value = "\n".join(t for t in (earlier, text_of(value)) if t)

@@ -380,3 +380,25 @@ def test_a_date_cell_shown_as_a_month_and_year_is_that_month_s_last_day(plan):
     assert summary.ok, summary.lines()
     due = dict(Action.objects.values_list("number", "due_on"))
     assert due == {"1": datetime.date(2013, 11, 30), "2": datetime.date(2013, 11, 1)}
+
+
+def test_a_rating_between_two_colours_or_in_words_is_read_and_said(plan):
+    from tests.improvement.workbooks import xlsx
+
+    rows = [
+        ["No", "Action", "RAG"],
+        [1, "Recruit", "Amber/Green"],
+        [2, "Train", "R-A"],
+        [3, "Audit", "On track"],
+        [4, "Review", "Off track"],
+    ]
+
+    summary = import_workbook(
+        plan=plan, data=xlsx({"Plan": rows}), filename="p.xlsx", dry_run=False
+    )
+
+    assert summary.ok, summary.lines()
+    rags = dict(Action.objects.values_list("number", "progress_rag"))
+    assert rags == {"1": "amber", "2": "red", "3": "green", "4": "red"}
+    warnings = [w.message for w in summary.sheet("Plan").warnings]
+    assert '"Amber/Green" is between two ratings: read as Amber, the more cautious.' in warnings
