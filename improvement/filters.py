@@ -9,6 +9,9 @@ from improvement.models import Lead, Period, Rag, Status, Theme
 from improvement.search import SearchField
 from inspections.models import Recommendation
 
+ALL_ACTIONS = "All actions"
+FILTERED = "Filtered: {filters}"
+
 
 class ActionFilterForm(GovukForm):
     pass
@@ -36,6 +39,7 @@ class ActionFilter(django_filters.FilterSet):
     )
     status = django_filters.ChoiceFilter(choices=Status.choices, empty_label="Any status")
     recommendation = django_filters.ModelChoiceFilter(
+        label="Recommendation",
         field_name="recommendations",
         queryset=Recommendation.objects.none(),
         empty_label="All recommendations",
@@ -94,3 +98,30 @@ class ActionFilter(django_filters.FilterSet):
 
     def only_key_actions(self, queryset, name, value):
         return queryset.filter(is_key_action=True) if value else queryset
+
+
+def _described(field: forms.Field, value) -> str:
+    """One filter in words, "Theme is People", or "" when it was left empty."""
+    if value in (None, "", False):
+        return ""
+    if value is True:  # a checkbox's label says it all: "Overdue only"
+        return str(field.label)
+    if isinstance(value, datetime.date):
+        return f"{field.label} {value:%d/%m/%Y}"
+    if isinstance(field, forms.ModelChoiceField):
+        chosen = str(field.label_from_instance(value))
+    elif isinstance(field, forms.ChoiceField):
+        chosen = str(dict(field.choices).get(value, value))
+    else:
+        return f'{field.label} "{value}"'
+    # A choice that names itself ("Recommendation 7") needs no "Recommendation is" in front.
+    return chosen if chosen.startswith(f"{field.label} ") else f"{field.label} is {chosen}"
+
+
+def describe_filter(filterset: ActionFilter) -> str:
+    """A valid filter in the words of the form's labels and choices, in the form's order:
+    'Filtered: Theme is People; Progress RAG is Red; Search "foster"', or "All actions"."""
+    data = filterset.form.cleaned_data
+    described = [_described(field, data.get(name)) for name, field in filterset.form.fields.items()]
+    filters = "; ".join(part for part in described if part)
+    return FILTERED.format(filters=filters) if filters else ALL_ACTIONS

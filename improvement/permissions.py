@@ -1,7 +1,8 @@
 """Who may do what in a plan. Every view and service asks here; templates only mirror it.
 
 - Officers update the actions they lead (as lead or co-lead) or are delegated.
-- Improvement leads change and sign off everything in their plan, and issue board packs.
+- Improvement leads change and sign off everything in their plan, issue board packs and
+  download the plan workbook (for re-import).
 - Board chairs and members read everything in their plan and change nothing.
 - Superusers may do everything.
 """
@@ -78,6 +79,12 @@ def can_sign_off(user, action: Action) -> bool:
 
 
 def can_issue_pack(user, plan: Plan) -> bool:
+    return is_improvement_lead(user, plan)
+
+
+def can_download_plan_workbook(user, plan: Plan) -> bool:
+    # The whole plan in the layout the importer reads back: the file an improvement lead edits
+    # and imports, so it goes to those who may change everything in the plan.
     return is_improvement_lead(user, plan)
 
 

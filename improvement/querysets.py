@@ -89,6 +89,15 @@ class ActionQuerySet(models.QuerySet):
         latest = ProgressUpdate.objects.filter(action=OuterRef("pk")).order_by("-at", "-pk")
         return self.annotate(last_update_at=Subquery(latest.values("at")[:1]))
 
+    def with_latest_commentary(self):
+        """with_latest_update, and last_update_commentary: what that same update said."""
+        from improvement.models import ProgressUpdate
+
+        latest = ProgressUpdate.objects.filter(action=OuterRef("pk")).order_by("-at", "-pk")
+        return self.with_latest_update().annotate(
+            last_update_commentary=Subquery(latest.values("commentary")[:1])
+        )
+
     def with_due_revisions(self):
         """Annotates due_revisions: updates that moved a due date the action already had."""
         from improvement.models import due_revision_q

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.my_actions, name="my_actions"),
     path("plans/<plan:slug>/", views.plan_detail, name="plan"),
     path("plans/<plan:slug>/actions.xlsx", views.plan_download, name="plan_download"),
+    path("plans/<plan:slug>/workbook.xlsx", views.plan_workbook, name="plan_workbook"),
     path(
         "plans/<plan:slug>/recommendations/<reference:reference>/",
         views.recommendation_detail,

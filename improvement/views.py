@@ -11,16 +11,18 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from improvement import selectors, services, uploads
 from improvement.files import private_file_response
-from improvement.filters import ActionFilter
+from improvement.filters import ActionFilter, describe_filter
 from improvement.forms import SignOffForm, UpdateActionForm
-from improvement.importing.export import XLSX_CONTENT_TYPE, export_actions_xlsx
+from improvement.importing.export import XLSX_CONTENT_TYPE, export_plan_workbook
 from improvement.models import Action, Evidence, Plan, Status
 from improvement.permissions import (
+    can_download_plan_workbook,
     can_read_action,
     can_sign_off,
     can_update_action,
     can_view_plan,
 )
+from improvement.reports import action_list_report
 
 PLAN_PAGE_SIZE = 50
 UPDATE_SAVED = "Your update has been saved."
@@ -71,10 +73,16 @@ def _filtered(request, plan: Plan, today) -> ActionFilter:
     return ActionFilter(request.GET, queryset=selectors.plan_actions(plan), plan=plan, today=today)
 
 
+def _xlsx_attachment(data: bytes, *, filename: str) -> HttpResponse:
+    response = HttpResponse(data, content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
 @login_required
 @require_safe
 def plan_download(request, slug):
-    """The list the plan page shows, with the same filters, as the importer's .xlsx layout."""
+    """The list the plan page shows, with the same filters, as a report for people."""
     plan = _readable_plan(request, slug)
     today = _today()
     filterset = _filtered(request, plan, today)
@@ -86,10 +94,25 @@ def plan_download(request, slug):
             {"plan": plan, "filter": filterset, "message": FIX_FILTERS_TO_DOWNLOAD},
             status=400,
         )
-    actions = filterset.qs
-    response = HttpResponse(export_actions_xlsx(actions), content_type=XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{plan.slug}-actions-{today}.xlsx"'
-    return response
+    report = action_list_report(
+        plan=plan,
+        actions=filterset.qs,
+        filter_description=describe_filter(filterset),
+        today=today,
+    )
+    return _xlsx_attachment(report, filename=f"{plan.slug}-actions-{today}.xlsx")
+
+
+@login_required
+@require_safe
+def plan_workbook(request, slug):
+    """The whole plan in the importer's layout, to edit and import back."""
+    plan = _readable_plan(request, slug)
+    if not can_download_plan_workbook(request.user, plan):
+        raise PermissionDenied
+    return _xlsx_attachment(
+        export_plan_workbook(plan), filename=f"{plan.slug}-workbook-{_today()}.xlsx"
+    )
 
 
 @login_required
@@ -114,6 +137,7 @@ def plan_detail(request, slug):
             "rag_counts": actions.rag_counts(),
             "query": query.urlencode(),
             "fix_filters_message": FIX_FILTERS_TO_LIST,
+            "can_download_plan_workbook": can_download_plan_workbook(request.user, plan),
         },
     )
 

@@ -16,7 +16,7 @@ import io
 import openpyxl
 import tablib
 from import_export.formats import base_formats
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.styles import Alignment, Font
 
 from improvement.importing import formulas
@@ -29,26 +29,31 @@ def escaped(dataset: tablib.Dataset) -> tablib.Dataset:
     return tablib.Dataset(*rows, headers=headers or None, title=dataset.title)
 
 
-def write_sheet(book: openpyxl.Workbook, title: str, dataset: tablib.Dataset) -> None:
-    """One sheet: a bold header row, then the rows; text as string cells, numbers and dates typed.
+def write_cell(cell: Cell, value) -> Cell:
+    """Text as a string cell, never a formula; numbers, dates and yes/no typed as they are.
 
     Characters an .xlsx cannot hold at all (control characters other than tab and line breaks)
     become U+FFFD rather than failing the whole export.
     """
+    if isinstance(value, str):
+        cell.value = ILLEGAL_CHARACTERS_RE.sub("\N{REPLACEMENT CHARACTER}", value)
+        # openpyxl makes text starting "=" a formula; a string cell is only ever text.
+        cell.data_type = "s"
+    else:
+        cell.value = value
+    return cell
+
+
+def write_sheet(book: openpyxl.Workbook, title: str, dataset: tablib.Dataset) -> None:
+    """One sheet: a bold header row, then the rows, each value written by write_cell."""
     sheet = book.create_sheet(title=title)
     wrap = Alignment(wrap_text=True, vertical="top")
     bold = Font(bold=True)
     for row_number, row in enumerate([list(dataset.headers or []), *dataset], start=1):
         for column, value in enumerate(row, start=1):
-            cell = sheet.cell(row=row_number, column=column)
-            if isinstance(value, str):
-                cell.value = ILLEGAL_CHARACTERS_RE.sub("\N{REPLACEMENT CHARACTER}", value)
-                # openpyxl makes text starting "=" a formula; a string cell is only ever text.
-                cell.data_type = "s"
-                if "\n" in value:
-                    cell.alignment = wrap
-            else:
-                cell.value = value
+            cell = write_cell(sheet.cell(row=row_number, column=column), value)
+            if isinstance(value, str) and "\n" in value:
+                cell.alignment = wrap
             if row_number == 1:
                 cell.font = bold
     sheet.freeze_panes = "A2"

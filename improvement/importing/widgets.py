@@ -276,10 +276,13 @@ class DueField(fields.Field):
         )
 
     def get_value(self, instance):
-        return (instance.due_on, instance.due_text, instance.due_needs_review)
+        # Compared as written out: a date entered with no text is the same due as its text.
+        return (instance.due_on, instance.due_needs_review, self.export(instance))
 
     def export(self, instance, **kwargs):
-        if instance.due_text:
+        # The text as written while it still says the stored date. Once the date is revised on
+        # the site or in the admin the old text would import the old date back, so write the date.
+        if instance.due_text and parse_due(instance.due_text).on == instance.due_on:
             return instance.due_text
         return instance.due_on.strftime("%d/%m/%Y") if instance.due_on else ""
 

@@ -6,6 +6,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from improvement.filters import ALL_ACTIONS
 from improvement.importing.export import XLSX_CONTENT_TYPE
 from improvement.models import Rag, Status
 from improvement.views import PLAN_PAGE_SIZE
@@ -186,9 +187,7 @@ def test_the_plan_page_costs_the_same_queries_at_5_and_500_actions(
     assert few == many
 
 
-def test_download_this_list_gives_the_filtered_actions_as_a_spreadsheet(
-    as_chair, plan, wirral_like
-):
+def test_download_this_list_gives_the_filtered_actions_as_a_report(as_chair, plan, wirral_like):
     page = as_chair.get(plan.get_absolute_url(), {"theme": wirral_like["people"].pk})
     link = f"/plans/{plan.slug}/actions.xlsx?theme={wirral_like['people'].pk}"
     assert f'href="{link}"' in page.content.decode()
@@ -197,17 +196,18 @@ def test_download_this_list_gives_the_filtered_actions_as_a_spreadsheet(
 
     assert response["Content-Type"] == XLSX_CONTENT_TYPE
     assert response["Content-Disposition"].startswith(f'attachment; filename="{plan.slug}-actions-')
-    header, *rows = read_xlsx(response.content)["Actions"]
-    assert [dict(zip(header, row, strict=True))["reference"] for row in rows] == [
-        "SEP16-1",
-        "SEP16-2",
-    ]
+    title, applied, _downloaded, header, *rows = read_xlsx(response.content)["Actions"]
+    assert applied[0] == "Filtered: Theme is People"
+    assert header[0] == "Reference"
+    assert [row[0] for row in rows] == ["SEP16-1", "SEP16-2"]
 
 
 def test_download_without_filters_gives_every_action(as_chair, plan, wirral_like):
     response = as_chair.get(f"/plans/{plan.slug}/actions.xlsx")
 
-    assert len(read_xlsx(response.content)["Actions"]) == 1 + 3
+    _title, applied, _downloaded, _header, *rows = read_xlsx(response.content)["Actions"]
+    assert applied[0] == ALL_ACTIONS
+    assert len(rows) == 3
 
 
 def test_someone_who_cannot_read_the_plan_cannot_download_it(client, plan, other_officer):

@@ -195,6 +195,7 @@ def elsewhere(db):
 PLAN_URLS = [
     "/plans/{slug}/",
     "/plans/{slug}/actions.xlsx",
+    "/plans/{slug}/workbook.xlsx",
     "/plans/{slug}/recommendations/1/",
     "/plans/{slug}/actions/SEP16-4/",
     "/plans/{slug}/actions/SEP16-4/update/",

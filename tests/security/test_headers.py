@@ -97,8 +97,9 @@ def test_downloads_carry_both_policies_and_no_store(client, chair, improvement_l
     pdf = client.get(f"/boards/packs/{issued_pack.pk}/pdf/")
     client.force_login(improvement_lead)
     xlsx = client.get(f"{issued_pack.plan.get_absolute_url()}actions.xlsx")
+    workbook = client.get(f"{issued_pack.plan.get_absolute_url()}workbook.xlsx")
 
-    for response in (pdf, xlsx):
+    for response in (pdf, xlsx, workbook):
         assert response.status_code == 200
         assert response["Content-Disposition"].startswith("attachment")
         assert {"no-store", "private"} <= cache_control(response)
@@ -106,6 +107,7 @@ def test_downloads_carry_both_policies_and_no_store(client, chair, improvement_l
     # A file is never a page: its policy allows nothing at all, stricter than the site's.
     assert directives(pdf) == {"default-src": "'none'", "sandbox": ""}
     assert_policies(xlsx)
+    assert_policies(workbook)
 
 
 def test_the_redirect_to_sign_in_carries_both_policies(client, db):

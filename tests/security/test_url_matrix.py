@@ -76,6 +76,8 @@ SITE = {
     "improvement:my_actions": Cell(get=SIGNED_IN, post=GET_ONLY),
     "improvement:plan": Cell(get=READ_PLAN, post=GET_ONLY, kwargs=_plan),
     "improvement:plan_download": Cell(get=READ_PLAN, post=GET_ONLY, kwargs=_plan),
+    # The whole plan in the importer's layout: its improvement leads only; other readers 403.
+    "improvement:plan_workbook": Cell(get=SIGN_OFF, post=GET_ONLY, kwargs=_plan),
     "improvement:recommendation": Cell(
         get=READ_PLAN,
         post=GET_ONLY,
