@@ -121,6 +121,12 @@ ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
             "latest update",
             "progress / comments",
         ),
+        "arose_from_inspection": (
+            "arising from inspection",
+            "arising from the latest inspection",
+            "from latest inspection",
+            "new from inspection",
+        ),
         "milestones": (
             "milestone",
             "key milestones",
@@ -241,6 +247,10 @@ FIELD_LABELS: dict[str, dict[str, tuple[str, str]]] = {
         "status": ("Status", "Not started, In progress, Awaiting sign-off, Complete, Closed."),
         "comments": ("Commentary", "The latest progress update."),
         "improvement_measure": ("Improvement measure", "The measure that shows the impact."),
+        "arose_from_inspection": (
+            "Arising from the latest inspection",
+            "Yes or no; a * in the action text says the same.",
+        ),
         "milestones": (
             "Milestones",
             'One per line, e.g. "13 Mar - Launch"; several columns may hold milestones.',
@@ -379,6 +389,13 @@ class HeaderMap:
     def missing(self) -> list[str]:
         present = set(self.columns.values())
         return [c for c in REQUIRED[self.kind] if c not in present]
+
+    @property
+    def is_our_export(self) -> bool:
+        """Every header is one of our own field names, as the plan workbook writes them: each
+        row then says all it holds, and a blank cell means blank, not "as above"."""
+        written = [t for t in self.headers.values() if t]
+        return bool(written) and all(t in ALIASES[self.kind] for t in written)
 
     @property
     def rows_label(self) -> str:

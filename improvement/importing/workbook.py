@@ -195,8 +195,9 @@ def prepare_sheet(
     if sheet.errors:
         return sheet
     previous: dict = {}
+    fill_down = () if header.is_our_export else FILL_DOWN.get(kind, ())
     for _, record in reading.records:
-        _fill_down(record, previous, FILL_DOWN.get(kind, ()))
+        _fill_down(record, previous, fill_down)
         previous = record
     sheet.records = reading.records
     if kind == h.MEASURES:
@@ -384,7 +385,11 @@ def _import_sheet(sheet: PreparedSheet, *, plan, user, leads) -> SheetSummary:
     if sheet.errors or sheet.kind is None:
         return result
     resource = RESOURCES[sheet.kind](plan=plan, user=user, leads=leads, sheet_date=sheet.sheet_date)
-    columns = list(dict.fromkeys(c for _, record in sheet.records for c in record))
+    columns = list(
+        dict.fromkeys(
+            [*sheet.header.columns.values(), *(c for _, record in sheet.records for c in record)]
+        )
+    )
     dataset = tablib.Dataset(
         *[[record.get(c) for c in columns] for _, record in sheet.records], headers=columns
     )

@@ -402,3 +402,23 @@ def test_a_rating_between_two_colours_or_in_words_is_read_and_said(plan):
     assert rags == {"1": "amber", "2": "red", "3": "green", "4": "red"}
     warnings = [w.message for w in summary.sheet("Plan").warnings]
     assert '"Amber/Green" is between two ratings: read as Amber, the more cautious.' in warnings
+
+
+def test_the_plan_workbook_re_imports_a_blank_objective_as_blank(plan):
+    from improvement.importing.export import export_plan_workbook
+
+    theme = factories.ThemeFactory(plan=plan, name="Practice")
+    period = factories.PeriodFactory(plan=plan, name="January - March 2017", code="JAN17")
+    objective = factories.ObjectiveFactory(plan=plan, theme=theme, title="Plans are SMART")
+    factories.ActionFactory(
+        plan=plan, reference="JAN17-1", number="1", theme=theme, period=period, objective=objective
+    )
+    factories.ActionFactory(
+        plan=plan, reference="JAN17-2", number="2", theme=theme, period=period, objective=None
+    )
+
+    summary = import_workbook(plan=plan, data=export_plan_workbook(plan), filename="plan.xlsx")
+
+    assert summary.ok, summary.lines()
+    assert summary.sheet("actions").unchanged == 2
+    assert Action.objects.get(reference="JAN17-2").objective is None
