@@ -2,6 +2,7 @@
 as lines of words, answered per action, and shown on the action's page."""
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
@@ -21,7 +22,7 @@ from improvement.criteria import (
 from improvement.models import Plan, ProgressUpdate, Rag, Status
 from improvement.rag import derive_action_rag
 from tests.adminforms import posted_form
-from tests.factories import ActionFactory, PlanFactory
+from tests.factories import ActionFactory, PlanFactory, UserFactory
 from tests.improvement.conftest import TODAY
 
 OUR_THREE = [
@@ -276,6 +277,21 @@ def test_an_answer_set_back_to_not_assessed_is_recorded_as_such(admin_client, pl
     action.refresh_from_db()
     assert action.criteria["scope"] is True
     assert action.criteria["pace"] is None
+
+
+def test_staff_who_may_only_view_actions_read_the_answers_in_words(client, plan):
+    viewer = UserFactory(username="viewer", is_staff=True)
+    viewer.user_permissions.add(Permission.objects.get(codename="view_action"))
+    action = ActionFactory(plan=plan, criteria={"scope": True, "pace": False})
+    client.force_login(viewer)
+
+    page = client.get(_action_change(action)).content.decode()
+
+    assert (
+        '<div class="readonly">Clear scope: Met<br>Resources identified: Not assessed<br>'
+        "Resources allocated: Not assessed<br>Project plan in place: Not assessed<br>"
+        "Ambitious delivery timescales (pace): Not met</div>"
+    ) in page
 
 
 def test_a_new_action_is_rated_once_saved(admin_client, plan):
