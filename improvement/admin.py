@@ -5,7 +5,8 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Count
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from simple_history.admin import SimpleHistoryAdmin
 
 from improvement.criteria import (
@@ -43,7 +44,7 @@ from improvement.models import (
     lead_authority_errors,
     related,
 )
-from improvement.rag import MET, NOT_ASSESSED, NOT_MET
+from improvement.rag import MET, NOT_ASSESSED, NOT_MET, assess
 from improvement.services import StaleEdit, record_progress
 from inspections.admin import RecommendationAdmin as InspectionRecommendationAdmin
 from inspections.models import Recommendation
@@ -596,7 +597,7 @@ class ActionAdmin(PlanExportMixin, SimpleHistoryAdmin):
         "recommendations",
         "delegates",
     ]
-    readonly_fields = ["first_due_on", "updated_at"]
+    readonly_fields = ["first_due_on", "updated_at", "criteria_answers"]
     list_per_page = 50
     inlines = [MilestoneInline, EvidenceInline, ProgressUpdateInline]
     fieldsets = [
@@ -660,10 +661,23 @@ class ActionAdmin(PlanExportMixin, SimpleHistoryAdmin):
         rating = {"classes": ["collapse"], "fields": []}
         if plan is None:
             rating["description"] = CRITERIA_ONCE_SAVED
+        elif not self.has_change_permission(request, obj):
+            rating["fields"] = ["criteria_answers"]
         else:
             rating["fields"] = [criterion_field(c.key) for c in plan.criterion_list()]
         *fieldsets, last = super().get_fieldsets(request, obj)
         return [*fieldsets, ("Rating by criteria", rating), last]
+
+    @admin.display(description="Criteria")
+    def criteria_answers(self, obj):
+        return format_html_join(
+            mark_safe("<br>"),
+            "{}: {}",
+            (
+                (a.criterion.name, a.label)
+                for a in assess(obj.plan.criterion_list(), obj.criteria or {})
+            ),
+        )
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         # The criterion fields are added by the form itself; the model knows none of them.

@@ -182,9 +182,11 @@ def criteria_from_words(text: str, *, previous: list[dict]) -> list[dict]:
     for line in lines:
         essential = line.startswith(ESSENTIAL_MARK)
         name = line.removeprefix(ESSENTIAL_MARK).strip()
-        # A new name never takes the key of a criterion the plan had: actions' answers to that
-        # one would otherwise be read as answers to this.
-        key = known.get(_name_key(name)) or _fresh_key(name, taken=taken | set(known.values()))
+        key = known.get(_name_key(name))
+        if key is None or key in taken:
+            # A new name never takes the key of a criterion the plan had: actions' answers to
+            # that one would otherwise be read as answers to this.
+            key = _fresh_key(name, taken=taken | set(known.values()))
         taken.add(key)
         result.append({"key": key, "name": name, "essential": essential})
     return result

@@ -50,6 +50,12 @@ class ActionFilter(django_filters.FilterSet):
     key_action = django_filters.BooleanFilter(
         label="Key actions only", method="only_key_actions", widget=forms.CheckboxInput
     )
+    from_inspection = django_filters.BooleanFilter(
+        label="From the latest inspection",
+        field_name="arose_from_inspection",
+        widget=forms.Select(choices=[("", "Any action"), ("true", "Yes"), ("false", "No")]),
+        help_text="Actions the plan marks as arising from the latest inspection.",
+    )
     due_after = django_filters.DateFilter(
         label="Due on or after",
         field_name="due_on",
