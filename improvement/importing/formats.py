@@ -11,6 +11,7 @@ The library's own IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT is left off: in 4.x it
 leading "=" (changing the text) and misses "+", "-", "@", leading whitespace and full-width forms.
 """
 
+import datetime
 import io
 
 import openpyxl
@@ -21,6 +22,8 @@ from openpyxl.styles import Alignment, Font
 
 from improvement.importing import formulas
 
+UK_DATE = "DD/MM/YYYY"
+
 
 def escaped(dataset: tablib.Dataset) -> tablib.Dataset:
     """A copy of the dataset with every dangerous text value behind an apostrophe."""
@@ -30,7 +33,8 @@ def escaped(dataset: tablib.Dataset) -> tablib.Dataset:
 
 
 def write_sheet(book: openpyxl.Workbook, title: str, dataset: tablib.Dataset) -> None:
-    """One sheet: a bold header row, then the rows; text as string cells, numbers and dates typed.
+    """One sheet: a bold header row, then the rows; text as string cells, numbers and dates typed
+    (dates shown dd/mm/yyyy).
 
     Characters an .xlsx cannot hold at all (control characters other than tab and line breaks)
     become U+FFFD rather than failing the whole export.
@@ -49,6 +53,8 @@ def write_sheet(book: openpyxl.Workbook, title: str, dataset: tablib.Dataset) ->
                     cell.alignment = wrap
             else:
                 cell.value = value
+                if isinstance(value, datetime.date):
+                    cell.number_format = UK_DATE
             if row_number == 1:
                 cell.font = bold
     sheet.freeze_panes = "A2"
