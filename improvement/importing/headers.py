@@ -130,6 +130,7 @@ ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
             "milestones / next steps",
         ),
         "improvement_measure": ("improvement measure", "measure", "measures", "kpi"),
+        "arose_from_inspection": ("arose from inspection", "from inspection"),
     },
     RISKS: {
         "no": ("ref", "reference", "risk no", "risk number", "risk ref", "id"),
@@ -246,6 +247,10 @@ FIELD_LABELS: dict[str, dict[str, tuple[str, str]]] = {
         "status": ("Status", "Not started, In progress, Awaiting sign-off, Complete, Closed."),
         "comments": ("Commentary", "The latest progress update."),
         "improvement_measure": ("Improvement measure", "The measure that shows the impact."),
+        "arose_from_inspection": (
+            "Arose from the inspection",
+            "Yes or no; a * in the action text marks it too.",
+        ),
         "milestones": (
             "Milestones",
             'One per line, e.g. "13 Mar - Launch"; several columns may hold milestones.',
