@@ -11,6 +11,7 @@ The library's own IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT is left off: in 4.x it
 leading "=" (changing the text) and misses "+", "-", "@", leading whitespace and full-width forms.
 """
 
+import datetime
 import io
 
 import openpyxl
@@ -20,6 +21,8 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.styles import Alignment, Font
 
 from improvement.importing import formulas
+
+UK_DATE = "DD/MM/YYYY"
 
 
 def escaped(dataset: tablib.Dataset) -> tablib.Dataset:
@@ -54,6 +57,8 @@ def write_sheet(book: openpyxl.Workbook, title: str, dataset: tablib.Dataset) ->
             cell = write_cell(sheet.cell(row=row_number, column=column), value)
             if isinstance(value, str) and "\n" in value:
                 cell.alignment = wrap
+            elif isinstance(value, datetime.date):
+                cell.number_format = UK_DATE
             if row_number == 1:
                 cell.font = bold
     sheet.freeze_panes = "A2"

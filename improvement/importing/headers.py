@@ -81,6 +81,7 @@ ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
             "target completion date",
             "end date",
         ),
+        "due_date": ("current due date", "revised due date", "due date (current)"),
         "lead": (
             "leads",
             "lead officer",
@@ -126,6 +127,8 @@ ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
             "arising from the latest inspection",
             "from latest inspection",
             "new from inspection",
+            "arose from inspection",
+            "from inspection",
         ),
         "milestones": (
             "milestone",
@@ -236,6 +239,10 @@ FIELD_LABELS: dict[str, dict[str, tuple[str, str]]] = {
             "Due date",
             "A date or a month and year; other text is kept as written and flagged.",
         ),
+        "due_date": (
+            "Current due date",
+            "The date it is due now, revisions included; blank keeps it.",
+        ),
         "lead": (
             "Lead",
             "Post or name; several become lead and co-leads; a deadline under it is the due date.",
@@ -309,7 +316,10 @@ def normalise_header(value) -> str:
 def _lookup(aliases: dict[str, tuple[str, ...]]) -> dict[str, str]:
     table = {}
     for column, names in aliases.items():
-        table[normalise_header(column)] = column
+        # Our name as our export writes it ("due_date") is ours; folded ("due date") it is a
+        # council's header, which an alias may already claim ("due date" is by_when).
+        table.setdefault(column, column)
+        table.setdefault(normalise_header(column), column)
         for alias in names:
             table.setdefault(normalise_header(alias), column)
     return table
@@ -349,7 +359,7 @@ class Column:
 
     index: int  # 0-based
     text: str
-    keys: tuple[str, ...]  # normalised spellings to look up, most specific first
+    keys: tuple[str, ...]  # spellings to look up, most specific first
     occurrence: int = 1  # the second column headed "March" is occurrence 2
     hidden: bool = False
 
@@ -439,7 +449,7 @@ def header_columns(raw, number: int, *, two_rows: bool) -> list[Column]:
             keys = (normalise_header(text), normalise_header(sub), normalise_header(top))
         else:
             text = top or sub
-            keys = (normalise_header(text),)
+            keys = (text.casefold(), normalise_header(text))  # as written: our "due_date"
         seen[text.casefold()] = seen.get(text.casefold(), 0) + 1
         columns.append(
             Column(

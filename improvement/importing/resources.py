@@ -32,9 +32,11 @@ from improvement.importing.cells import (
 )
 from improvement.importing.headers import CRITERION_PREFIX
 from improvement.importing.widgets import (
+    CURRENT_DUE,
     REQUIRED_VALUE,
     CellWidget,
     ChoiceWidget,
+    CurrentDueField,
     DecimalWidget,
     DueField,
     InPlanWidget,
@@ -51,6 +53,7 @@ from improvement.importing.widgets import (
     ThemeListWidget,
 )
 from improvement.models import (
+    DONE_STATUSES,
     Action,
     Measure,
     MeasureValue,
@@ -58,9 +61,11 @@ from improvement.models import (
     Objective,
     Period,
     Plan,
+    ProgressUpdate,
     Risk,
     Status,
     Theme,
+    due_revision_q,
     lead_authority_errors,
 )
 from improvement.services import record_progress
@@ -80,6 +85,28 @@ MILESTONE_YEAR = 'Milestone "{text}": {how}.'
 MARKED_FROM_INSPECTION = "Marked * in the action text: read as arising from the latest inspection."
 IMPORT_COMMENTARY = "Updated from a spreadsheet import."
 IMPORT_DUE_REASON = "Due date changed in an imported spreadsheet."
+SIGNED_OFF_STATUS_KEPT = (
+    'Action {ref} was signed off ({status}) in the site; the sheet\'s status "{sheet}" was not '
+    "applied."
+)
+AWAITING_SIGN_OFF_STATUS_KEPT = (
+    'Action {ref} is awaiting sign-off in the site; the sheet\'s status "{sheet}" was not applied.'
+)
+SIGNED_OFF_RAG_KEPT = (
+    'Action {ref} was signed off ({status}) in the site; the sheet\'s RAG "{sheet}" was not '
+    "applied."
+)
+REVISED_DUE_KEPT = (
+    "Action {ref}'s due date was revised to {current} after this sheet was made; the sheet's "
+    "due date {sheet} was not applied."
+)
+# Statuses an import never moves an action back from: asked for sign-off, or signed off.
+SIGNED_OFF = (Status.AWAITING_SIGN_OFF, *DONE_STATUSES)
+
+
+def _earlier(status: str, *, than: str) -> bool:
+    order = list(Status)
+    return order.index(Status(status)) < order.index(Status(than))
 
 
 class PlanResource(resources.ModelResource):
@@ -341,13 +368,23 @@ class ActionResource(PlanResource):
     recs = fields.Field("recommendations", "recs")
     action = fields.Field("text", "action", widget=TextWidget(required=True))
     by_when = DueField("due_text", "by_when")
+    due_date = CurrentDueField("due_on", CURRENT_DUE)
     lead = fields.Field("lead", "lead")
     co_leads = fields.Field("co_leads", "co_leads")
     impact = fields.Field("expected_impact", "impact", widget=TextWidget())
-    impact_tested = fields.Field("impact_evidence", "impact_tested", widget=TextWidget())
+    # Blank keeps the evidence an officer gave when asking for sign-off.
+    impact_tested = fields.Field(
+        "impact_evidence",
+        "impact_tested",
+        widget=TextWidget(blank_is_none=True),
+        saves_null_values=False,
+    )
     progress_rag = ProgressField("progress_rag", "progress_rag")
     impact_rag = RagField("impact_rag", "impact_rag")
-    status = fields.Field("status", "status", widget=ChoiceWidget(Status, blank=Status.NOT_STARTED))
+    # A blank status cell keeps the status; a new action starts as the model's default.
+    status = fields.Field(
+        "status", "status", widget=ChoiceWidget(Status, blank_is_none=True), saves_null_values=False
+    )
     # A blank comments cell keeps the commentary officers wrote since the sheet was made.
     comments = fields.Field(
         "commentary",
@@ -378,6 +415,7 @@ class ActionResource(PlanResource):
             "recs",
             "action",
             "by_when",
+            "due_date",
             "lead",
             "co_leads",
             "impact",
@@ -392,9 +430,12 @@ class ActionResource(PlanResource):
         )
         import_id_fields = ("reference",)
         export_order = fields
+        # The current due date is read before by_when, which looks at it (see DueField).
+        import_order = ("due_date",)
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
+        self._revised_from = None
         for name in ("theme", "period", "objective"):
             self.fields[name].widget = InPlanWidget(self, name)
         self.criteria_fields = []
@@ -531,6 +572,9 @@ class ActionResource(PlanResource):
         errors.update(self._read_criteria(instance, row))
         if errors:
             raise ValidationError(errors)
+        if self.original is not None:
+            self._keep_sign_off(instance, row)
+            self._keep_revised_due(instance, row)
 
     def _read_criteria(self, instance, row) -> dict:
         """Readiness criteria, one column each: met, not met, or blank for not assessed."""
@@ -545,6 +589,51 @@ class ActionResource(PlanResource):
         instance.criteria = criteria
         return errors
 
+    def _keep_sign_off(self, instance, row) -> None:
+        """A sign-off is the site's: a sheet never reopens the action nor changes its RAG."""
+        before = self.original
+        if before.status in SIGNED_OFF and _earlier(instance.status, than=before.status):
+            message = SIGNED_OFF_STATUS_KEPT
+            if before.status == Status.AWAITING_SIGN_OFF:
+                message = AWAITING_SIGN_OFF_STATUS_KEPT
+            self._warn_kept("status", row, message)
+            instance.status = before.status
+        if before.status in DONE_STATUSES and instance.progress_rag != before.progress_rag:
+            self._warn_kept("progress_rag", row, SIGNED_OFF_RAG_KEPT)
+            instance.progress_rag = before.progress_rag
+
+    def _warn_kept(self, column: str, row, message: str) -> None:
+        before, sheet = self.original, text_of(row.get(column))
+        status = Status(before.status).label
+        self.warn(column, sheet, message.format(ref=before.reference, status=status, sheet=sheet))
+
+    def _keep_revised_due(self, instance, row) -> None:
+        """Our due_date column, from an export made before the due date was revised since, still
+        holds a date the action had: that is no change, so the revision stands."""
+        before = self.original
+        if CURRENT_DUE not in row or instance.due_on == before.due_on:
+            return
+        if instance.due_on not in self._earlier_due_dates(before):
+            return
+        message = REVISED_DUE_KEPT.format(
+            ref=before.reference,
+            current=before.due_on.strftime("%d/%m/%Y") if before.due_on else "none",
+            sheet=instance.due_on.strftime("%d/%m/%Y"),
+        )
+        self.warn(CURRENT_DUE, row.get(CURRENT_DUE), message)
+        instance.due_on, instance.due_needs_review = before.due_on, before.due_needs_review
+
+    def _earlier_due_dates(self, action) -> set:
+        """The action's first due date and every date a revision moved it from."""
+        if self._revised_from is None:
+            self._revised_from = {}
+            revisions = ProgressUpdate.objects.filter(action__plan=self.plan).filter(
+                due_revision_q()
+            )
+            for action_id, was in revisions.values_list("action_id", "due_on_before"):
+                self._revised_from.setdefault(action_id, set()).add(was)
+        return {action.first_due_on, *self._revised_from.get(action.pk, ())} - {None}
+
     def check_row(self, instance, row) -> None:
         if instance.due_needs_review:
             self.warn("by_when", instance.due_text, DUE_NEEDS_REVIEW.format(text=instance.due_text))
@@ -556,36 +645,52 @@ class ActionResource(PlanResource):
 
     def before_bulk_create(self, instances) -> None:
         for action in instances:
-            action.first_due_on = action.due_on
+            # DueField gave a new action the date its by_when names, when our export's
+            # due_date shows it has been revised since.
+            action.first_due_on = action.first_due_on or action.due_on
 
     def save_instance(self, instance, is_create, row, **kwargs):
-        if not is_create:
-            self._record_progress(instance, row)
-        super().save_instance(instance, is_create, row, **kwargs)
+        if is_create or not self._record_progress(instance, row):
+            super().save_instance(instance, is_create, row, **kwargs)
 
-    def _record_progress(self, instance, row) -> None:
-        """A change of RAG, status or due date is an update like an officer's: it goes on record."""
+    def _record_progress(self, instance, row) -> bool:
+        """A change of RAG, status or due date is an update like an officer's: it goes on record
+        by the importing user, with the row's other changes in the same history row. False
+        when the row changes none of them, for the row to be saved as any other."""
         before = self.original
-        wanted = (instance.progress_rag, instance.status, instance.due_on)
-        if wanted == (before.progress_rag, before.status, before.due_on):
-            return
+        progress = ("progress_rag", "impact_rag", "status", "due_on")
+        if all(getattr(instance, name) == getattr(before, name) for name in progress):
+            return False
         commentary = text_of(row.get("comments"))
         if not commentary or commentary == before.commentary:
             commentary = IMPORT_COMMENTARY
+        # The row's other cells first, with no history row of their own: record_progress reads
+        # the action afresh, so its history row then holds the whole change.
+        rest = copy.copy(instance)
+        for name in (*progress, "due_needs_review"):
+            setattr(rest, name, getattr(before, name))
+        rest.save_without_historical_record()
         record_progress(
             action=before,
             by=self.user,
             expected_version=before.version,
             progress_rag=instance.progress_rag,
+            impact_rag=instance.impact_rag,
             status=instance.status,
             due_on=instance.due_on,
             due_reason=IMPORT_DUE_REASON if instance.due_on != before.due_on else "",
             commentary=commentary,
         )
-        # record_progress refreshed `before`; carry what it wrote onto the row being saved.
-        instance.version = before.version
-        instance.completed_on = before.completed_on
-        instance.commentary = before.commentary
+        if instance.due_needs_review and not before.due_needs_review:
+            # record_progress clears the flag when the date changes; text that is no date
+            # ("On going") keeps it, in a history row of its own.
+            before.due_needs_review = True
+            before._history_user, before._change_reason = self.user, "spreadsheet import"
+            before.save()
+        # record_progress refreshed `before`; the row's result reports what was written.
+        for name in ("version", "completed_on", "commentary", "due_needs_review"):
+            setattr(instance, name, getattr(before, name))
+        return True
 
 
 class RecommendationResource(PlanResource):

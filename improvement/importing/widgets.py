@@ -4,6 +4,7 @@ Each widget reads within one plan (its leads, recommendations, themes, measures)
 ValueError whose message names what was wrong; the workbook adds sheet, row and column.
 """
 
+import datetime
 from decimal import Decimal, InvalidOperation
 
 from import_export import fields, widgets
@@ -14,11 +15,13 @@ from improvement.importing.cells import (
     lead_display_name,
     parse_due,
     parse_progress,
+    parse_uk_date,
     split_leads,
     split_references,
     text_of,
 )
 from improvement.models import (
+    DONE_STATUSES,
     Lead,
     Objective,
     Rag,
@@ -109,12 +112,17 @@ class CellWidget(widgets.Widget):
 
 
 class ChoiceWidget(widgets.Widget):
-    """A choice by its value or its label in any case; also extra words councils use."""
+    """A choice by its value or its label in any case; also extra words councils use.
 
-    def __init__(self, choices, *, extra=None, blank=None):
+    A blank cell is `blank`; with blank_is_none it is None, which a field declared with
+    saves_null_values=False reads as "keep what the row has".
+    """
+
+    def __init__(self, choices, *, extra=None, blank=None, blank_is_none=False):
         super().__init__()
         self.choices = choices
         self.blank = blank
+        self.blank_is_none = blank_is_none
         self.words = {}
         for value, label in choices.choices:
             self.words[value.casefold()] = value
@@ -125,6 +133,8 @@ class ChoiceWidget(widgets.Widget):
     def clean(self, value, row=None, **kwargs):
         text = text_of(value)
         if not text:
+            if self.blank_is_none:
+                return None
             if self.blank is None:
                 raise ValueError(REQUIRED_VALUE)
             return self.blank
@@ -264,37 +274,74 @@ class MeasureWidget(widgets.Widget):
 # Fields that read one cell into several attributes.
 
 
+CURRENT_DUE = "due_date"
+
+
+def due_as_written(action) -> str:
+    """What the sheets said for this action last time: the due text as written, or for a due
+    date given in the site (no text), its first due date. The export writes it as by_when."""
+    if action.due_text:
+        return action.due_text
+    return action.first_due_on.strftime("%d/%m/%Y") if action.first_due_on else ""
+
+
 class DueField(fields.Field):
-    """By when: the date when it is one, and always the text as written."""
+    """By when: the due date as the council wrote it.
+
+    The same text as last time (or a blank cell) changes nothing, so it never undoes a due date
+    revised in the site since. When the sheet also has our due_date column (the current due
+    date), by_when is only the text as first written and never moves the date.
+    """
 
     def save(self, instance, row, is_m2m=False, **kwargs):
         due = parse_due(row[self.column_name])
-        instance.due_on, instance.due_text, instance.due_needs_review = (
-            due.on,
-            due.text,
-            due.needs_review,
-        )
+        existing = instance.pk is not None
+        if existing and due.text in ("", due_as_written(instance)):
+            return
+        instance.due_text = due.text
+        if not existing:
+            instance.first_due_on = due.on
+        if CURRENT_DUE in row and (existing or instance.due_on is not None):
+            instance.due_needs_review = due.needs_review and instance.due_on is None
+            return
+        instance.due_on, instance.due_needs_review = due.on, due.needs_review
 
     def get_value(self, instance):
         # Compared as written out: a date entered with no text is the same due as its text.
         return (instance.due_on, instance.due_needs_review, self.export(instance))
 
     def export(self, instance, **kwargs):
-        # The text as written while it still says the stored date. Once the date is revised on
-        # the site or in the admin the old text would import the old date back, so write the date.
-        if instance.due_text and parse_due(instance.due_text).on == instance.due_on:
-            return instance.due_text
-        return instance.due_on.strftime("%d/%m/%Y") if instance.due_on else ""
+        return due_as_written(instance)
+
+
+class CurrentDueField(fields.Field):
+    """The action's current due date, a date cell in our export; a blank cell keeps it."""
+
+    def save(self, instance, row, is_m2m=False, **kwargs):
+        try:
+            on = parse_uk_date(row[self.column_name])
+        except CellError as error:
+            raise ValueError(str(error)) from None
+        if on is not None:
+            instance.due_on, instance.due_needs_review = on, False
+
+    def export(self, instance, **kwargs) -> datetime.date | None:
+        return instance.due_on
 
 
 class ProgressField(fields.Field):
-    """Progress RAG; "Complete" also completes the action."""
+    """Progress RAG; "Complete" also completes the action. A blank cell keeps the RAG recorded,
+    and "Complete" on an action already complete or closed changes nothing."""
 
     def save(self, instance, row, is_m2m=False, **kwargs):
+        if not text_of(row[self.column_name]):
+            return
         try:
             progress = parse_progress(row[self.column_name])
         except CellError as error:
             raise ValueError(str(error)) from None
+        if progress.status and instance.status in DONE_STATUSES:
+            return
         instance.progress_rag = progress.rag
         if progress.status:
             instance.status = progress.status

@@ -382,8 +382,8 @@ def _import_sheet(sheet: PreparedSheet, *, plan, user, leads) -> SheetSummary:
         header_rows=sheet.header.rows_label if sheet.header else "",
         reading=list(sheet.lines),
     )
-    if sheet.errors or sheet.kind is None:
-        return result
+    if sheet.errors or sheet.kind is None or not sheet.records:
+        return result  # a sheet of headers only (an export's empty measures) has nothing to import
     resource = RESOURCES[sheet.kind](plan=plan, user=user, leads=leads, sheet_date=sheet.sheet_date)
     columns = list(
         dict.fromkeys(

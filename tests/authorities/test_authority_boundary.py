@@ -45,7 +45,7 @@ def wirral_officer(wirral):
     return user
 
 
-def import_second_council(tmp_path, *, lead_cell=POST):
+def import_second_council(tmp_path, *, lead_cell=POST, **options):
     workbook = tmp_path / "otherton.xlsx"
     workbook.write_bytes(
         xlsx(
@@ -65,6 +65,7 @@ def import_second_council(tmp_path, *, lead_cell=POST):
         create_plan="Otherton improvement plan",
         authority="Otherton Council",
         stdout=out,
+        **options,
     )
     return Plan.objects.get(slug="otherton"), out.getvalue()
 
@@ -143,7 +144,7 @@ def test_wirral_officer_still_reaches_wirrals_own_action_after_the_second_import
 
 def test_reimporting_the_second_councils_workbook_reuses_its_own_lead(wirral_officer, tmp_path):
     otherton_plan, _ = import_second_council(tmp_path)
-    _, out = import_second_council(tmp_path)
+    _, out = import_second_council(tmp_path, user=wirral_officer.username)
 
     assert Lead.objects.filter(authority=otherton_plan.authority).count() == 1
     assert "New leads" not in out

@@ -98,11 +98,13 @@ def test_risk_register_workbook_imports_every_row(db):
     )
 
 
-def test_importing_the_same_workbooks_again_changes_nothing(wirral_plan):
+def test_importing_the_same_workbooks_again_changes_nothing(wirral_plan, admin_user):
     import_plan("action_plan.xlsx", "risk_register.xlsx")
     versions = list(Action.objects.order_by("pk").values_list("version", flat=True))
 
-    out = import_plan("recommendations.xlsx", "action_plan.xlsx", "risk_register.xlsx")
+    out = import_plan(
+        "recommendations.xlsx", "action_plan.xlsx", "risk_register.xlsx", user=admin_user.username
+    )
 
     assert out.count("0 new, 0 updated") == 3
     assert "0 new, 0 updated, 133 unchanged" in out

@@ -326,6 +326,7 @@ def test_the_whole_csv_export_of_a_hostile_action(client, admin_user, plan):
         "recs": "",
         "action": "'\t=cmd|' /C calc'!A0",
         "by_when": "'- reviewed monthly",
+        "due_date": "",
         "lead": "'@SUM(A1)",
         "impact": "' +1",
         "impact_tested": "Case audits show it worked",

@@ -17,6 +17,11 @@ AUTHORITY_NEEDED = (
     "name or slug, or a new authority's name)."
 )
 NEW_AUTHORITY = 'New authority "{name}" created.'
+UNKNOWN_USER = 'No user "{username}": --user names the account the import is recorded against.'
+USER_NEEDED = (
+    'Plan "{slug}" already has actions: give --user USERNAME, the account this import\'s changes '
+    "are recorded against, or --dry-run to preview."
+)
 
 
 class Command(BaseCommand):
@@ -56,7 +61,11 @@ class Command(BaseCommand):
             help="What the sheet holds: actions, recommendations, risks, measures, "
             "measure_values, or skip.",
         )
-        parser.add_argument("--user", help="Username the import is recorded against.")
+        parser.add_argument(
+            "--user",
+            help="Username the import and its changes are recorded against; needed to import "
+            "into a plan that already has actions.",
+        )
 
     def handle(self, *args, **options):
         try:
@@ -64,12 +73,14 @@ class Command(BaseCommand):
             choices = parse_choices(options["header_row"], options["kind"])
         except ValueError as error:
             raise CommandError(str(error)) from None
-        user = None
-        if options["user"]:
-            user = get_user_model().objects.filter(username=options["user"]).first()
+        user = self._user(options["user"])
         # One transaction for the new plan and every file: a failure or a dry run keeps none.
         with transaction.atomic():
             plan = self._plan(options)
+            # A change to an action officers work on is recorded against someone; a first import
+            # into an empty plan changes nothing anyone did.
+            if user is None and not options["dry_run"] and plan.actions.exists():
+                raise CommandError(USER_NEEDED.format(slug=plan.slug))
             failed = False
             for path in options["paths"]:
                 summary = import_workbook(
@@ -91,6 +102,14 @@ class Command(BaseCommand):
                 transaction.set_rollback(True)
         if failed:
             raise CommandError(IMPORT_FAILED)
+
+    def _user(self, username: str | None):
+        if not username:
+            return None
+        user = get_user_model().objects.filter(username=username).first()
+        if user is None:
+            raise CommandError(UNKNOWN_USER.format(username=username))
+        return user
 
     def _read(self, path: str) -> bytes:
         try:
