@@ -46,7 +46,9 @@ def _plan_with_actions(count: int):
         factories.MeasureValueFactory(measure=measure, period_ending=datetime.date(2017, month, 28))
     board = factories.BoardFactory()
     board.plans.add(plan)
-    factories.MeetingActionFactory.create_batch(2, meeting=factories.MeetingFactory(board=board))
+    # A meeting dated in the plan's past, so both plans read it the same way whatever the sequence.
+    meeting = factories.MeetingFactory(board=board, held_on=datetime.date(2017, 6, 1))
+    factories.MeetingActionFactory.create_batch(2, meeting=meeting)
     return plan, board, actions
 
 
