@@ -2,6 +2,7 @@ import re
 
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -497,6 +498,12 @@ class Evidence(models.Model):
     def __str__(self):
         return self.description or self.link or self.original_name
 
+    @classmethod
+    def check_file(cls, file) -> None:
+        """The file field's own validators, asked of an upload before anything is stored, so a
+        form or service that takes a file outside a model form keeps the one rule."""
+        cls._meta.get_field("file").run_validators(file)
+
     def get_download_url(self) -> str:
         return reverse(
             "improvement:evidence",
@@ -566,8 +573,23 @@ class MeasureValue(models.Model):
         return f"{self.measure}: {self.value} ({self.label or self.period_ending})"
 
 
+# A risk's likelihood and impact are each scored 1 (lowest) to 5 (highest), the council's matrix.
+LOWEST_SCORE, HIGHEST_SCORE = 1, 5
+HIGHEST_TARGET_SCORE = HIGHEST_SCORE * HIGHEST_SCORE
+SCORE_OUT_OF_RANGE = "Enter a whole number from 1 (lowest) to 5 (highest)."
+TARGET_SCORE_OUT_OF_RANGE = "Enter a target score from 1 to 25 (likelihood × impact)."
+SCORE_VALIDATORS = [
+    MinValueValidator(LOWEST_SCORE, SCORE_OUT_OF_RANGE),
+    MaxValueValidator(HIGHEST_SCORE, SCORE_OUT_OF_RANGE),
+]
+TARGET_SCORE_VALIDATORS = [
+    MinValueValidator(LOWEST_SCORE, TARGET_SCORE_OUT_OF_RANGE),
+    MaxValueValidator(HIGHEST_TARGET_SCORE, TARGET_SCORE_OUT_OF_RANGE),
+]
+
+
 def _score_between_1_and_5(field: str, *, nullable: bool = False) -> Q:
-    in_range = Q(**{f"{field}__gte": 1, f"{field}__lte": 5})
+    in_range = Q(**{f"{field}__gte": LOWEST_SCORE, f"{field}__lte": HIGHEST_SCORE})
     return in_range | Q(**{f"{field}__isnull": True}) if nullable else in_range
 
 
@@ -589,8 +611,12 @@ class Risk(models.Model):
     )
     existing_controls = models.TextField(blank=True)
     additional_controls = models.TextField(blank=True)
-    likelihood = models.PositiveSmallIntegerField(help_text="1–5, before controls.")
-    impact = models.PositiveSmallIntegerField(help_text="1–5, before controls.")
+    likelihood = models.PositiveSmallIntegerField(
+        help_text="1–5, before controls.", validators=SCORE_VALIDATORS
+    )
+    impact = models.PositiveSmallIntegerField(
+        help_text="1–5, before controls.", validators=SCORE_VALIDATORS
+    )
     # The database computes scores, so a score can never disagree with its two factors.
     score = models.GeneratedField(
         expression=F("likelihood") * F("impact"),
@@ -598,17 +624,19 @@ class Risk(models.Model):
         db_persist=True,
     )
     residual_likelihood = models.PositiveSmallIntegerField(
-        null=True, blank=True, help_text="1–5, after controls."
+        null=True, blank=True, help_text="1–5, after controls.", validators=SCORE_VALIDATORS
     )
     residual_impact = models.PositiveSmallIntegerField(
-        null=True, blank=True, help_text="1–5, after controls."
+        null=True, blank=True, help_text="1–5, after controls.", validators=SCORE_VALIDATORS
     )
     residual_score = models.GeneratedField(
         expression=F("residual_likelihood") * F("residual_impact"),
         output_field=models.PositiveSmallIntegerField(null=True),
         db_persist=True,
     )
-    target_score = models.PositiveSmallIntegerField(null=True, blank=True)
+    target_score = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=TARGET_SCORE_VALIDATORS
+    )
     status = models.CharField(max_length=10, choices=RiskStatus.choices, default=RiskStatus.OPEN)
     order = models.PositiveIntegerField(default=0)
 
@@ -634,7 +662,7 @@ class Risk(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(target_score__isnull=True)
-                | Q(target_score__gte=1, target_score__lte=25),
+                | Q(target_score__gte=LOWEST_SCORE, target_score__lte=HIGHEST_TARGET_SCORE),
                 name="risk_target_score_1_to_25",
             ),
         ]
