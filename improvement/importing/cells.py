@@ -510,8 +510,8 @@ def parse_flag(value) -> bool:
     raise CellError(NOT_A_FLAG.format(text=text_of(value)))
 
 
-def parse_score(value, *, low: int = 1, high: int = 5) -> int | None:
-    """A likelihood or impact from 1 to 5 (or another range); None when blank."""
+def parse_score(value, *, low: int, high: int) -> int | None:
+    """A whole-number score within the range its model field allows; None when blank."""
     text = text_of(value)
     if not text:
         return None

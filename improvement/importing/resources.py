@@ -54,6 +54,9 @@ from improvement.importing.widgets import (
 )
 from improvement.models import (
     DONE_STATUSES,
+    HIGHEST_SCORE,
+    HIGHEST_TARGET_SCORE,
+    LOWEST_SCORE,
     Action,
     Measure,
     MeasureValue,
@@ -773,26 +776,31 @@ class RecommendationResource(PlanResource):
         return found
 
 
+def _risk_score() -> CellWidget:
+    # The range of Risk's own field validators, read here so a row error names the cell.
+    return CellWidget(parse_score, low=LOWEST_SCORE, high=HIGHEST_SCORE)
+
+
 class RiskResource(PlanResource):
     no = fields.Field("reference", "no", widget=TextWidget(required=True))
     description = fields.Field("description", "description", widget=TextWidget(required=True))
     owner = fields.Field("owner", "owner")
     date_raised_reviewed = fields.Field("review_text", "date_raised_reviewed", widget=TextWidget())
     existing_controls = fields.Field("existing_controls", "existing_controls", widget=TextWidget())
-    likelihood = fields.Field("likelihood", "likelihood", widget=CellWidget(parse_score))
-    impact = fields.Field("impact", "impact", widget=CellWidget(parse_score))
+    likelihood = fields.Field("likelihood", "likelihood", widget=_risk_score())
+    impact = fields.Field("impact", "impact", widget=_risk_score())
     total = fields.Field("score", "total", readonly=True)
     additional_controls = fields.Field(
         "additional_controls", "additional_controls", widget=TextWidget()
     )
     residual_likelihood = fields.Field(
-        "residual_likelihood", "residual_likelihood", widget=CellWidget(parse_score)
+        "residual_likelihood", "residual_likelihood", widget=_risk_score()
     )
-    residual_impact = fields.Field(
-        "residual_impact", "residual_impact", widget=CellWidget(parse_score)
-    )
+    residual_impact = fields.Field("residual_impact", "residual_impact", widget=_risk_score())
     target_score = fields.Field(
-        "target_score", "target_score", widget=CellWidget(parse_score, low=1, high=25)
+        "target_score",
+        "target_score",
+        widget=CellWidget(parse_score, low=LOWEST_SCORE, high=HIGHEST_TARGET_SCORE),
     )
     status = fields.Field(
         "status", "status", widget=ChoiceWidget(Risk.RiskStatus, blank=Risk.RiskStatus.OPEN)
