@@ -6,6 +6,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from authorities.models import Authority
@@ -192,6 +193,8 @@ class PlanRole(models.Model):
     )
     role = models.CharField(max_length=20, choices=Role.choices)
 
+    history = HistoricalRecords()
+
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["plan", "user", "role"], name="plan_role_unique")
@@ -212,6 +215,8 @@ class Lead(models.Model):
     users = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="leads")
 
     objects = LeadQuerySet.as_manager()
+    # A pack names each lead as it was called at the pack's date.
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]
@@ -246,6 +251,8 @@ class Theme(models.Model):
     name = models.CharField(max_length=120)
     lead = models.ForeignKey(Lead, on_delete=models.SET_NULL, null=True, blank=True)
     order = models.PositiveSmallIntegerField(default=0)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["plan", "order", "name"]
@@ -290,6 +297,8 @@ class Objective(models.Model):
     )
     title = models.TextField()
     order = models.PositiveIntegerField(default=0)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["plan", "order", "pk"]
@@ -401,6 +410,40 @@ def due_revision_q(prefix: str = "") -> Q:
     )
 
 
+class LinkChange(models.Model):
+    """A recommendation or co-lead linked to or unlinked from an action, so a pack as at an
+    earlier date reads the links as they were then (see improvement/link_history.py).
+
+    Links written with no change row (an import's bulk insert of a new action's links) read as
+    there since the action began, which is when they were made.
+    """
+
+    class Link(models.TextChoices):
+        RECOMMENDATION = "recommendation", "Recommendation"
+        CO_LEAD = "co_lead", "Co-lead"
+
+    class Change(models.TextChoices):
+        ADDED = "added", "Added"
+        REMOVED = "removed", "Removed"
+
+    # No database constraint: the trail outlives the action, as the action's history rows do.
+    action = models.ForeignKey(
+        Action, on_delete=models.DO_NOTHING, db_constraint=False, related_name="link_changes"
+    )
+    link = models.CharField(max_length=20, choices=Link.choices)
+    # The recommendation's or the lead's id, kept when either is deleted.
+    target_id = models.PositiveBigIntegerField()
+    change = models.CharField(max_length=10, choices=Change.choices)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        indexes = [models.Index(fields=["action", "at"], name="link_change_action_at")]
+
+    def __str__(self):
+        return f"{self.get_link_display()} {self.target_id} {self.change} at {self.at:%d/%m/%Y}"
+
+
 PROGRESS_UPDATES_ARE_APPEND_ONLY = (
     "Progress updates are the action's audit trail: they are never changed or deleted. "
     "Record a new update instead."
@@ -487,6 +530,9 @@ class Evidence(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True
     )
     uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    # Deleted evidence leaves its history row, and a pack for an earlier date still counts it.
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name_plural = "evidence"

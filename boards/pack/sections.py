@@ -9,6 +9,7 @@ from collections import Counter
 
 from boards.pack import charts
 from boards.pack.movement import risk_rating
+from boards.pack.schema import Movement, Snapshot
 from improvement.models import Rag, Status
 from improvement.rag import NO_UPDATE_DAYS
 
@@ -44,7 +45,7 @@ def _action_row(action: dict, *, slow: dict) -> dict:
     }
 
 
-def summary(snapshot: dict, actions: list[dict], coverage: list[dict]) -> dict:
+def summary(snapshot: Snapshot, actions: list[dict], coverage: list[dict]) -> dict:
     themes = {t["id"]: t["name"] for t in snapshot["themes"]}
     by_theme: dict[str, Counter] = {name: Counter() for name in themes.values()}
     for action in actions:
@@ -134,7 +135,7 @@ def _worst_first(rag: str) -> int:
     return [Rag.RED, Rag.AMBER, Rag.NOT_RATED, Rag.GREEN, Rag.BLUE].index(Rag(rag))
 
 
-def recommendations(snapshot: dict, actions: list[dict]) -> list[dict]:
+def recommendations(snapshot: Snapshot, actions: list[dict]) -> list[dict]:
     rows = []
     for rec in snapshot["recommendations"]:
         linked = [a for a in actions if rec["id"] in a["recommendation_ids"]]
@@ -159,7 +160,7 @@ def measure_rag(value: float | None, target: float | None, direction: str) -> st
     return Rag.RED
 
 
-def measures(snapshot: dict) -> list[dict]:
+def measures(snapshot: Snapshot) -> list[dict]:
     rows = []
     for measure in snapshot["measures"]:
         values = measure["values"][-TREND_PERIODS:]
@@ -212,7 +213,7 @@ def _band(score: int) -> str:
     return "low"
 
 
-def risks(snapshot: dict, movement: dict) -> dict:
+def risks(snapshot: Snapshot, movement: Movement) -> dict:
     changed = {r["reference"]: r for r in movement["risks_rose"] + movement["risks_fell"]}
     open_risks = [r for r in snapshot["risks"] if r["status"] == "open"]
     rows = []
@@ -244,7 +245,7 @@ def risks(snapshot: dict, movement: dict) -> dict:
     }
 
 
-def appendix(snapshot: dict, actions: list[dict]) -> list[dict]:
+def appendix(snapshot: Snapshot, actions: list[dict]) -> list[dict]:
     objectives = {o["id"]: o for o in snapshot["objectives"]}
     themes = [*snapshot["themes"], {"id": None, "name": NO_THEME}]
     result = []
@@ -284,7 +285,7 @@ MOVEMENT_LISTS = [
 ]
 
 
-def movement_lists(movement: dict) -> list[dict]:
+def movement_lists(movement: Movement) -> list[dict]:
     return [
         {"title": title, "rows": [{**row, "detail": detail(row)} for row in movement[key]]}
         for key, title, detail in MOVEMENT_LISTS
@@ -292,7 +293,7 @@ def movement_lists(movement: dict) -> list[dict]:
     ]
 
 
-def build(snapshot: dict) -> dict:
+def build(snapshot: Snapshot) -> dict:
     """Every section of the pack, from the snapshot with its frozen movement and slow flags."""
     as_at = as_date(snapshot["as_at"])
     slow = snapshot.get("slow", {})

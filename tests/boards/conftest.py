@@ -11,11 +11,36 @@ from pypdf import PdfReader
 
 from boards.models import MeetingAction
 from boards.services import issue_pack
-from improvement.models import Action, Measure, MeasureValue, PlanRole, Rag, Risk, Status
+from improvement.models import (
+    Action,
+    Evidence,
+    Lead,
+    LinkChange,
+    Measure,
+    MeasureValue,
+    Objective,
+    PlanRole,
+    Rag,
+    Risk,
+    Status,
+    Theme,
+)
 from inspections.models import Recommendation
 from tests import factories
 
-HISTORIED = (Action, Measure, MeasureValue, Risk, MeetingAction, Recommendation)
+HISTORIED = (
+    Action,
+    Measure,
+    MeasureValue,
+    Risk,
+    MeetingAction,
+    Recommendation,
+    Theme,
+    Objective,
+    Lead,
+    PlanRole,
+    Evidence,
+)
 MARKUP = '<img src="file:///etc/passwd">'
 
 
@@ -24,6 +49,7 @@ def backdate_history(day: datetime.date) -> None:
     when = timezone.make_aware(datetime.datetime.combine(day, datetime.time(12)))
     for model in HISTORIED:
         model.history.update(history_date=when)
+    LinkChange.objects.update(at=when)
 
 
 @dataclass
