@@ -361,3 +361,23 @@ def test_an_imported_action_worked_on_the_site_has_one_of_each_for_every_version
 
     assert action.version == 5
     assert versions_on_record(action) == ([1, 2, 3, 4, 5], [1, 2, 3, 4, 5])
+
+
+@pytest.mark.parametrize(
+    "form",
+    [
+        {"version": 1, "progress_rag": Rag.AMBER, "status": Status.IN_PROGRESS, "commentary": "x"},
+        {"version": 1, "progress_rag": "purple", "status": Status.IN_PROGRESS},
+    ],
+    ids=["valid", "invalid"],
+)
+def test_a_chair_posting_an_update_is_refused_whether_or_not_the_form_is_valid(
+    client, chair, overdue_action, update_url, form
+):
+    records = Records(overdue_action)
+    client.force_login(chair)
+
+    response = client.post(update_url, form)
+
+    assert response.status_code == 403
+    assert records.added() == ([], [])
