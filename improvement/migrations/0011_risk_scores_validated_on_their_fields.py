@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('improvement', '0008_lead_names_match_whatever_their_punctuation'),
+        ('improvement', '0010_history_begins_for_existing_rows'),
     ]
 
     operations = [
