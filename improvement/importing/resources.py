@@ -68,6 +68,7 @@ from improvement.models import (
     due_revision_q,
     lead_authority_errors,
 )
+from improvement.ratings import RISK_SCORE_MAX
 from improvement.services import record_progress
 from inspections.models import Body, Inspection, Recommendation
 
@@ -792,7 +793,7 @@ class RiskResource(PlanResource):
         "residual_impact", "residual_impact", widget=CellWidget(parse_score)
     )
     target_score = fields.Field(
-        "target_score", "target_score", widget=CellWidget(parse_score, low=1, high=25)
+        "target_score", "target_score", widget=CellWidget(parse_score, high=RISK_SCORE_MAX)
     )
     status = fields.Field(
         "status", "status", widget=ChoiceWidget(Risk.RiskStatus, blank=Risk.RiskStatus.OPEN)
