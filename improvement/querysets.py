@@ -6,19 +6,19 @@ import datetime
 from django.db import models
 from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
 
-from improvement.rag import derive_action_rag, rag_counts
-from improvement.ratings import DONE_STATUSES, DUE_SOON_DAYS, Rag, Status
+from improvement.criteria import criteria_from_json
+from improvement.rag import assess, derived_rag_only, rag_counts
+from improvement.ratings import DONE_STATUSES, DUE_SOON_DAYS, Rag, RagRule, Status
 
-# What derive_action_rag reads of an action and its plan, and nothing else.
-DERIVED_RAG_FIELDS = (
+# What the RAG rule reads of an action, and nothing else; its plan's rule is read once a plan.
+DERIVED_RAG_COLUMNS = (
+    "pk",
+    "plan_id",
     "status",
     "due_on",
     "progress_rag",
-    "impact_rag",
     "impact_evidence",
     "criteria",
-    "plan__rag_rule",
-    "plan__criteria",
 )
 
 
@@ -119,16 +119,36 @@ class ActionQuerySet(models.QuerySet):
         return self.select_related("plan", "theme", "period", "objective", "lead")
 
     def _derived_rags(self, *, today: datetime.date):
-        """(pk, derived RAG) of each action, in one query: the rule is the pure function in
-        rag.py (criteria and all), read over only the columns it needs."""
-        rows = (
+        """(pk, derived RAG) of each action, in two queries (the actions' columns, then their
+        plans' rules): the rule is rag.py's, the one pages and packs call, read over plain
+        values because a model instance per row costs more than the rule itself."""
+        from improvement.models import Plan
+
+        rows = list(
             self.order_by()
             .prefetch_related(None)
             .select_related(None)
-            .select_related("plan")
-            .only(*DERIVED_RAG_FIELDS)
+            .values_list(*DERIVED_RAG_COLUMNS)
         )
-        return ((action.pk, derive_action_rag(action, today=today).rag) for action in rows)
+        plans = Plan.objects.filter(pk__in={row[1] for row in rows}).values_list(
+            "pk", "rag_rule", "criteria"
+        )
+        rules = {pk: (rule, criteria_from_json(criteria)) for pk, rule, criteria in plans}
+        for pk, plan_id, status, due_on, reported, evidence, answers in rows:
+            rule, criteria = rules[plan_id]
+            yield (
+                pk,
+                derived_rag_only(
+                    reported=reported,
+                    status=status,
+                    due_on=due_on,
+                    today=today,
+                    impact_evidence=evidence or "",
+                    assessments=assess(criteria, answers or {})
+                    if rule == RagRule.CRITERIA
+                    else None,
+                ),
+            )
 
     def derived_rag_counts(self, *, today: datetime.date) -> dict[Rag, int]:
         """Actions per derived RAG as at the day, every RAG listed: the figures a pack counts."""

@@ -190,6 +190,28 @@ def derive_rag(
     )
 
 
+def derived_rag_only(
+    *,
+    reported: str,
+    status: str,
+    due_on: datetime.date | None,
+    today: datetime.date,
+    impact_evidence: str = "",
+    assessments: Sequence[Assessment] | None = None,
+) -> Rag:
+    """derive_rag's RAG alone, for counting and filtering whole plans: the same rule, without
+    the reason, the disagreement and the impact RAG a page row shows. `assessments` given means
+    the criteria rule."""
+    return _rule(
+        reported=Rag(reported or Rag.NOT_RATED),
+        status=status,
+        due_on=due_on,
+        today=today,
+        impact_evidence=impact_evidence,
+        assessments=assessments,
+    )[0]
+
+
 def derive_action_rag(action, *, today: datetime.date) -> DerivedRag:
     """derive_rag for an Action (or anything with the same attributes, e.g. a historical row)."""
     plan = action.plan

@@ -12,6 +12,7 @@ from improvement.rag import (
     assess,
     completed_rag,
     derive_rag,
+    derived_rag_only,
     is_overdue,
     measure_rag,
     risk_band,
@@ -84,6 +85,13 @@ def test_dates_rule(reported, status, due_on, evidence, rag, disagreement):
     )
 
     assert (derived.rag, derived.disagreement) == (rag, disagreement)
+    # what lists count and filter by is the same rule
+    assert (
+        derived_rag_only(
+            reported=reported, status=status, due_on=due_on, today=TODAY, impact_evidence=evidence
+        )
+        == rag
+    )
 
 
 SCOPE, IDENTIFIED, ALLOCATED, PROJECT_PLAN, PACE = (c.key for c in STANDARD_CRITERIA)
@@ -131,6 +139,16 @@ def test_criteria_rule(values, rag, reason):
     derived = _by_criteria(values)
 
     assert (derived.rag, derived.reason) == (rag, reason)
+    assert (
+        derived_rag_only(
+            reported=Rag.GREEN,
+            status=Status.IN_PROGRESS,
+            due_on=days(100),
+            today=TODAY,
+            assessments=assess(STANDARD_CRITERIA, values),
+        )
+        == rag
+    )
     assert bool(derived.disagreement) == (rag not in (Rag.GREEN, Rag.NOT_RATED))
 
 
