@@ -20,36 +20,29 @@ from improvement.criteria import (
 )
 from improvement.files import PrivateName
 from improvement.querysets import ActionQuerySet, LeadQuerySet, PlanQuerySet
+
+# Re-exported: the choices are the models' vocabulary, kept in one module of their own.
+from improvement.ratings import (  # noqa: F401
+    DONE_STATUSES,
+    RISK_SCORE_MAX,
+    SCORE_MAX,
+    SCORE_MIN,
+    Rag,
+    RagRule,
+    Status,
+)
 from improvement.uploads import validate_evidence_file
 from inspections.models import Inspection, Recommendation
 from inspections.references import validate_reference
 
 LEAD_OF_OTHER_AUTHORITY = '"%(lead)s" is a lead of %(lead_authority)s, not of %(authority)s.'
 LEAD_NAME_TAKEN = "This authority already has a lead of this name."
+SCORED_BEFORE_CONTROLS = f"{SCORE_MIN}–{SCORE_MAX}, before controls."
+SCORED_AFTER_CONTROLS = f"{SCORE_MIN}–{SCORE_MAX}, after controls."
 PLAN_AUTHORITY_IN_USE = (
     "This plan's actions, risks, themes, inspections or boards belong to %(authority)s: "
     "it cannot move to another authority."
 )
-
-
-class Rag(models.TextChoices):
-    RED = "red", "Red"
-    AMBER = "amber", "Amber"
-    GREEN = "green", "Green"
-    # Wirral and others show an action that is complete with its impact evidenced as blue.
-    BLUE = "blue", "Blue"
-    NOT_RATED = "not_rated", "Not rated"
-
-
-class Status(models.TextChoices):
-    NOT_STARTED = "not_started", "Not started"
-    IN_PROGRESS = "in_progress", "In progress"
-    AWAITING_SIGN_OFF = "awaiting_sign_off", "Awaiting sign-off"
-    COMPLETE = "complete", "Complete"
-    CLOSED = "closed", "Closed"
-
-
-DONE_STATUSES = (Status.COMPLETE, Status.CLOSED)
 
 
 def normalise_name(name: str) -> str:
@@ -103,12 +96,7 @@ class Plan(models.Model):
         LIVE = "live", "Live"
         CLOSED = "closed", "Closed"
 
-    class RagRule(models.TextChoices):
-        DATES = "dates", "Dates: overdue is red, due soon and not started is amber"
-        CRITERIA = (
-            "criteria",
-            "Criteria: the plan's readiness criteria (scope, resources, project plan, pace)",
-        )
+    RagRule = RagRule
 
     authority = models.ForeignKey(Authority, on_delete=models.PROTECT, related_name="plans")
     title = models.CharField(max_length=200)
@@ -619,23 +607,22 @@ class MeasureValue(models.Model):
         return f"{self.measure}: {self.value} ({self.label or self.period_ending})"
 
 
-# A risk's likelihood and impact are each scored 1 (lowest) to 5 (highest), the council's matrix.
-LOWEST_SCORE, HIGHEST_SCORE = 1, 5
-HIGHEST_TARGET_SCORE = HIGHEST_SCORE * HIGHEST_SCORE
-SCORE_OUT_OF_RANGE = "Enter a whole number from 1 (lowest) to 5 (highest)."
-TARGET_SCORE_OUT_OF_RANGE = "Enter a target score from 1 to 25 (likelihood × impact)."
+SCORE_OUT_OF_RANGE = f"Enter a whole number from {SCORE_MIN} (lowest) to {SCORE_MAX} (highest)."
+TARGET_SCORE_OUT_OF_RANGE = (
+    f"Enter a target score from {SCORE_MIN} to {RISK_SCORE_MAX} (likelihood × impact)."
+)
 SCORE_VALIDATORS = [
-    MinValueValidator(LOWEST_SCORE, SCORE_OUT_OF_RANGE),
-    MaxValueValidator(HIGHEST_SCORE, SCORE_OUT_OF_RANGE),
+    MinValueValidator(SCORE_MIN, SCORE_OUT_OF_RANGE),
+    MaxValueValidator(SCORE_MAX, SCORE_OUT_OF_RANGE),
 ]
 TARGET_SCORE_VALIDATORS = [
-    MinValueValidator(LOWEST_SCORE, TARGET_SCORE_OUT_OF_RANGE),
-    MaxValueValidator(HIGHEST_TARGET_SCORE, TARGET_SCORE_OUT_OF_RANGE),
+    MinValueValidator(SCORE_MIN, TARGET_SCORE_OUT_OF_RANGE),
+    MaxValueValidator(RISK_SCORE_MAX, TARGET_SCORE_OUT_OF_RANGE),
 ]
 
 
 def _score_between_1_and_5(field: str, *, nullable: bool = False) -> Q:
-    in_range = Q(**{f"{field}__gte": LOWEST_SCORE, f"{field}__lte": HIGHEST_SCORE})
+    in_range = Q(**{f"{field}__gte": SCORE_MIN, f"{field}__lte": SCORE_MAX})
     return in_range | Q(**{f"{field}__isnull": True}) if nullable else in_range
 
 
@@ -658,10 +645,10 @@ class Risk(models.Model):
     existing_controls = models.TextField(blank=True)
     additional_controls = models.TextField(blank=True)
     likelihood = models.PositiveSmallIntegerField(
-        help_text="1–5, before controls.", validators=SCORE_VALIDATORS
+        help_text=SCORED_BEFORE_CONTROLS, validators=SCORE_VALIDATORS
     )
     impact = models.PositiveSmallIntegerField(
-        help_text="1–5, before controls.", validators=SCORE_VALIDATORS
+        help_text=SCORED_BEFORE_CONTROLS, validators=SCORE_VALIDATORS
     )
     # The database computes scores, so a score can never disagree with its two factors.
     score = models.GeneratedField(
@@ -670,10 +657,10 @@ class Risk(models.Model):
         db_persist=True,
     )
     residual_likelihood = models.PositiveSmallIntegerField(
-        null=True, blank=True, help_text="1–5, after controls.", validators=SCORE_VALIDATORS
+        null=True, blank=True, help_text=SCORED_AFTER_CONTROLS, validators=SCORE_VALIDATORS
     )
     residual_impact = models.PositiveSmallIntegerField(
-        null=True, blank=True, help_text="1–5, after controls.", validators=SCORE_VALIDATORS
+        null=True, blank=True, help_text=SCORED_AFTER_CONTROLS, validators=SCORE_VALIDATORS
     )
     residual_score = models.GeneratedField(
         expression=F("residual_likelihood") * F("residual_impact"),
@@ -708,7 +695,7 @@ class Risk(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(target_score__isnull=True)
-                | Q(target_score__gte=LOWEST_SCORE, target_score__lte=HIGHEST_TARGET_SCORE),
+                | Q(target_score__gte=SCORE_MIN, target_score__lte=RISK_SCORE_MAX),
                 name="risk_target_score_1_to_25",
             ),
         ]

@@ -134,7 +134,7 @@ def plan_detail(request, slug):
             "filter": filterset,
             "page": page,
             "actions": selectors.with_derived_rag(page.object_list, today=today),
-            "rag_counts": actions.rag_counts(),
+            "rag_counts": actions.derived_rag_counts(today=today),
             "query": query.urlencode(),
             "fix_filters_message": FIX_FILTERS_TO_LIST,
             "can_download_plan_workbook": can_download_plan_workbook(request.user, plan),

@@ -6,10 +6,10 @@ reference: both are stable within a plan.
 """
 
 from boards.pack.schema import ActionBrief, ActionRow, Movement, PlanAsAt, RiskRow
-from improvement.models import Rag
+from improvement.ratings import RAG_RANKED
 
 # Derived RAG from worst to best; "not rated" has no place, so it neither improves nor declines.
-RAG_RANK = {Rag.RED: 0, Rag.AMBER: 1, Rag.GREEN: 2, Rag.BLUE: 3}
+RAG_RANK = {rag: rank for rank, rag in enumerate(RAG_RANKED)}
 SLOW_NO_IMPROVEMENT = "no improvement across the last two packs"
 SLOW_DUE_REVISED = "due date revised {n} times"
 

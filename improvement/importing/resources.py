@@ -54,9 +54,6 @@ from improvement.importing.widgets import (
 )
 from improvement.models import (
     DONE_STATUSES,
-    HIGHEST_SCORE,
-    HIGHEST_TARGET_SCORE,
-    LOWEST_SCORE,
     Action,
     Measure,
     MeasureValue,
@@ -71,6 +68,7 @@ from improvement.models import (
     due_revision_q,
     lead_authority_errors,
 )
+from improvement.ratings import RISK_SCORE_MAX
 from improvement.services import record_new_actions, record_sheet_row
 from inspections.models import Body, Inspection, Recommendation
 
@@ -763,7 +761,7 @@ class RecommendationResource(PlanResource):
 
 def _risk_score() -> CellWidget:
     # The range of Risk's own field validators, read here so a row error names the cell.
-    return CellWidget(parse_score, low=LOWEST_SCORE, high=HIGHEST_SCORE)
+    return CellWidget(parse_score)
 
 
 class RiskResource(PlanResource):
@@ -785,7 +783,7 @@ class RiskResource(PlanResource):
     target_score = fields.Field(
         "target_score",
         "target_score",
-        widget=CellWidget(parse_score, low=LOWEST_SCORE, high=HIGHEST_TARGET_SCORE),
+        widget=CellWidget(parse_score, high=RISK_SCORE_MAX),
     )
     status = fields.Field(
         "status", "status", widget=ChoiceWidget(Risk.RiskStatus, blank=Risk.RiskStatus.OPEN)
