@@ -37,6 +37,7 @@ ILLUSTRATIVE = "Illustrative: "
 DONE = tuple(DONE_STATUSES)
 OFFICERS = 4  # the posts leading the most open actions each get an officer
 UPDATES_PER_OFFICER = 4  # actions each officer updates in a month
+IN_HAND_AHEAD = datetime.timedelta(days=120)
 MONTHLY_PACKS = 3  # packs after the baseline
 IMPROVEMENT_LEAD_USERNAME = "illustrative.improvement.lead"
 # Each action follows one of these RAG paths, a step a month (the last step repeats).
@@ -72,7 +73,7 @@ def month_ends(first: datetime.date, today: datetime.date) -> list[datetime.date
 
 
 def load_history(plan: Plan, *, today: datetime.date) -> None:
-    officers = _officers(plan)
+    officers = _officers(plan, today=today)
     lead_user = _account(IMPROVEMENT_LEAD_USERNAME)
     PlanRole.objects.get_or_create(plan=plan, user=lead_user, role=PlanRole.Role.IMPROVEMENT_LEAD)
     began = plan.starts_on
@@ -94,12 +95,26 @@ def _account(username: str):
     return user
 
 
-def _officers(plan: Plan) -> list[tuple[Lead, object]]:
-    open_actions = Count("actions", filter=Q(actions__plan=plan) & ~Q(actions__status__in=DONE))
+def _in_hand(day: datetime.date, prefix: str = "") -> Q:
+    """Open, dated actions an officer is working on by `day`: their period has begun (LSCB
+    actions have none), or they fall due within the next few months."""
+    return (
+        Q(**{f"{prefix}due_on__isnull": False})
+        & ~Q(**{f"{prefix}status__in": (*DONE, Status.AWAITING_SIGN_OFF)})
+        & (
+            Q(**{f"{prefix}period__isnull": True})
+            | Q(**{f"{prefix}period__starts_on__lte": day})
+            | Q(**{f"{prefix}due_on__lte": day + IN_HAND_AHEAD})
+        )
+    )
+
+
+def _officers(plan: Plan, *, today: datetime.date) -> list[tuple[Lead, object]]:
+    in_hand = Count("actions", filter=Q(actions__plan=plan) & _in_hand(today, "actions__"))
     leads = (
         Lead.objects.filter(authority=plan.authority)
-        .annotate(open=open_actions)
-        .order_by("-open", "name")[:OFFICERS]
+        .annotate(in_hand=in_hand)
+        .order_by("-in_hand", "name")[:OFFICERS]
     )
     officers = []
     for n, lead in enumerate(leads, start=1):
@@ -110,11 +125,8 @@ def _officers(plan: Plan) -> list[tuple[Lead, object]]:
 
 
 def _open_actions(lead: Lead, day: datetime.date) -> list[Action]:
-    """The lead's open, dated actions whose period has begun by `day`."""
     return list(
-        Action.objects.filter(lead=lead, due_on__isnull=False)
-        .exclude(status__in=(*DONE, Status.AWAITING_SIGN_OFF))
-        .filter(Q(period__isnull=True) | Q(period__starts_on__lte=day))
+        Action.objects.filter(_in_hand(day), lead=lead)
         .select_related("plan")
         .order_by("due_on", "reference")[:UPDATES_PER_OFFICER]
     )
@@ -140,10 +152,9 @@ def _officer_month(lead: Lead, user, *, month: int, day: datetime.date) -> None:
 
 
 def _sign_off_one(lead: Lead, officer, lead_user, *, day: datetime.date) -> None:
-    """The lead's first green action due by now is done: asked for, and signed off two days on."""
+    """The lead's green action due soonest is done: asked for, and signed off two days on."""
     action = (
-        Action.objects.filter(lead=lead, progress_rag=Rag.GREEN, due_on__lte=day)
-        .exclude(status__in=(*DONE, Status.AWAITING_SIGN_OFF))
+        Action.objects.filter(_in_hand(day), lead=lead, progress_rag=Rag.GREEN)
         .select_related("plan")
         .order_by("due_on", "reference")
         .first()
