@@ -18,7 +18,7 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from boards import services as pack_services
-from boards.models import Pack
+from boards.models import Pack, PackIsFinal
 from improvement import services
 from improvement.models import (
     DONE_STATUSES,
@@ -246,7 +246,7 @@ def _measures(plan: Plan, *, began: datetime.date, today: datetime.date) -> None
                 note="Illustrative figure",
             )
             recorded = min(period_ending + datetime.timedelta(days=14), today)
-            value._history_date = max(at(recorded, 9), at(began, 9))
+            value._history_date = min(max(at(recorded, 9), at(began, 9)), timezone.now())
             values.append(value)
     bulk_create_with_history(values, MeasureValue, batch_size=500)
 
@@ -276,6 +276,9 @@ def issue_monthly_packs(plan: Plan, board, *, today: datetime.date) -> list[Pack
         # Built on commit by the immediate backend; inside a caller's transaction (or with a
         # worker backend) it is still building, so it is built here, in order.
         if pack.status == Pack.PackStatus.BUILDING:
-            pack = pack_services.build_pack(pack_id=pack.pk)
+            try:
+                pack = pack_services.build_pack(pack_id=pack.pk)
+            except PackIsFinal:  # a worker issued it meanwhile
+                pack.refresh_from_db()
         packs.append(pack)
     return packs

@@ -1,4 +1,5 @@
 import datetime
+import html
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -214,7 +215,8 @@ def test_the_issue_form_says_when_the_plans_history_begins(client, story, improv
 
     page = client.get(_issue_url(story))
 
-    assert f"The plan's recorded history begins on {story.two_months_ago:%-d %B %Y}." in page.text
+    text = html.unescape(page.text)
+    assert f"The plan's recorded history begins on {story.two_months_ago:%-d %B %Y}." in text
     assert 'name="before_history_confirmed" type="checkbox"' in page.text
 
 
@@ -227,11 +229,12 @@ def test_a_pack_dated_before_the_history_is_refused_without_the_confirmation(
     response = client.post(_issue_url(story), _form(story, as_at=day.strftime("%d/%m/%Y")))
 
     assert response.status_code == 200
+    text = html.unescape(response.text)
     assert (
         f"This pack is dated before the plan's recorded history begins on "
-        f"{story.two_months_ago:%-d %B %Y}" in response.text
+        f"{story.two_months_ago:%-d %B %Y}" in text
     )
-    assert "Tick the box to confirm" in response.text
+    assert "Tick the box to confirm" in text
     assert not Pack.objects.exists()
 
 
