@@ -189,7 +189,8 @@ def _date_history(update) -> None:
 
 
 def _risks_move(plan: Plan, *, month: int, day: datetime.date) -> None:
-    """Each month two risks are re-scored after controls: most fall as controls bite, one rises."""
+    """Each month two or three risks are re-scored after controls: most fall as controls bite,
+    now and then one rises."""
     risks = list(Risk.objects.filter(plan=plan).order_by("order", "reference"))
     for n, risk in enumerate(risks):
         if (n + month) % 3:
