@@ -60,6 +60,10 @@ ILLUSTRATIVE = (
     "(docs/demo-data.md)."
 )
 IMPORT_FAILED = "The demo workbook {name} did not import: {errors}"
+# The span of the plan's periods as Wirral published them: the shift is chosen from it before
+# the import, so what the import adds is recorded on the day the moved plan begins.
+PUBLISHED_SPAN = (datetime.date(2016, 9, 1), datetime.date(2017, 9, 30))
+SPAN_CHANGED = "The demo plan's periods run {found}, not {published} as the demo expects."
 
 _BODIES = {"local authority": Body.LOCAL_AUTHORITY, "lscb": Body.SAFEGUARDING}
 _GRADES = {label.casefold(): value for value, label in Grade.choices}
@@ -149,14 +153,21 @@ def load_published(today: datetime.date) -> Plan:
         version=PLAN_VERSION,
         status=Plan.PlanStatus.LIVE,
     )
+    starts_on, ends_on = PUBLISHED_SPAN
+    shift = Shift.to_straddle(starts_on=starts_on, ends_on=ends_on, today=today)
+    began = shift.recorded_at(shift.date(starts_on))
     for name in WORKBOOKS:
-        import_demo_workbook(plan, name)
+        import_demo_workbook(plan, name, recorded_at=began)
     plan.inspections.add(Inspection.objects.get(authority=authority, title=INSPECTION_TITLE))
     periods = plan.periods.exclude(starts_on=None)
     plan.starts_on = min(p.starts_on for p in periods)
     plan.ends_on = max(p.ends_on for p in periods)
+    if (plan.starts_on, plan.ends_on) != PUBLISHED_SPAN:
+        found = f"{plan.starts_on} to {plan.ends_on}"
+        raise RuntimeError(
+            SPAN_CHANGED.format(found=found, published=" to ".join(map(str, PUBLISHED_SPAN)))
+        )
     plan.save(update_fields=["starts_on", "ends_on"])
-    shift = Shift.to_straddle(starts_on=plan.starts_on, ends_on=plan.ends_on, today=today)
     shift_published_dates(plan, shift)
     meeting = read_meeting()
     board = load_board(plan, meeting)
@@ -164,9 +175,13 @@ def load_published(today: datetime.date) -> Plan:
     return plan
 
 
-def import_demo_workbook(plan: Plan, name: str) -> None:
+def import_demo_workbook(plan: Plan, name: str, *, recorded_at: datetime.datetime) -> None:
     summary = import_workbook(
-        plan=plan, data=(FIXTURES / name).read_bytes(), filename=name, dry_run=False
+        plan=plan,
+        data=(FIXTURES / name).read_bytes(),
+        filename=name,
+        dry_run=False,
+        recorded_at=recorded_at,
     )
     if not summary.ok:
         errors = "; ".join(str(error) for error in summary.all_errors()[:3])

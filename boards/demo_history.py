@@ -137,7 +137,7 @@ def _officer_month(lead: Lead, user, *, month: int, day: datetime.date) -> None:
         path = RAG_PATHS[(action.pk + k) % len(RAG_PATHS)]
         rag = path[min(month, len(path) - 1)]
         revise = action.due_on < day and k == 0
-        update = services.update_action(
+        services.update_action(
             action=action,
             by=user,
             expected_version=action.version,
@@ -148,7 +148,6 @@ def _officer_month(lead: Lead, user, *, month: int, day: datetime.date) -> None:
             due_reason=DUE_REASON if revise else "",
             at=at(day, 10),
         )
-        _date_history(update)
 
 
 def _sign_off_one(lead: Lead, officer, lead_user, *, day: datetime.date) -> None:
@@ -161,7 +160,7 @@ def _sign_off_one(lead: Lead, officer, lead_user, *, day: datetime.date) -> None
     )
     if action is None:
         return
-    asked = services.request_sign_off(
+    services.request_sign_off(
         action=action,
         by=officer,
         expected_version=action.version,
@@ -169,23 +168,13 @@ def _sign_off_one(lead: Lead, officer, lead_user, *, day: datetime.date) -> None
         commentary=ILLUSTRATIVE + "complete; asking for sign-off.",
         at=at(day, 11),
     )
-    _date_history(asked)
-    signed = services.sign_off(
+    services.sign_off(
         action=action,
         by=lead_user,
         expected_version=action.version,
         commentary=SIGNED_OFF,
         at=at(day + datetime.timedelta(days=2), 15),
     )
-    _date_history(signed)
-
-
-def _date_history(update) -> None:
-    """The service dated the action's history row now; it belongs to the update's time."""
-    if update is not None:
-        Action.history.filter(id=update.action_id, version=update.action_version).update(
-            history_date=update.at
-        )
 
 
 def _risks_move(plan: Plan, *, month: int, day: datetime.date) -> None:

@@ -22,7 +22,6 @@ from improvement.models import (
     Period,
     Plan,
     PlanRole,
-    ProgressUpdate,
     Risk,
     Theme,
 )
@@ -94,12 +93,11 @@ def shift_published_dates(plan: Plan, shift: Shift) -> None:
     inspections = plan.inspections.values_list("pk", flat=True)
     Recommendation.history.filter(inspection_id__in=list(inspections)).update(history_date=began)
     # What else a pack reads as it stood: the plan's structure, its leads, its links, and the
-    # import's own "added" progress updates, all recorded the day the plan began.
+    # import's progress updates were recorded then already (import_workbook's recorded_at).
     for model in (Theme, Objective, PlanRole):
         model.history.filter(plan_id=plan.pk).update(history_date=began)
     Lead.history.filter(authority_id=plan.authority_id).update(history_date=began)
     LinkChange.objects.filter(action__plan=plan).update(at=began)
-    ProgressUpdate.objects.filter(action__plan=plan).update(at=began)
 
 
 def _shift_history(model, history, shift: Shift, began: datetime.datetime) -> None:

@@ -581,6 +581,8 @@ def _save(locked: Action, update: ProgressUpdate, *, by, change_reason: str = ""
     locked.clean_fields(exclude=_NOT_CHECKED_ON_SAVE)
     locked._change_reason = change_reason or update.commentary[:100] or "progress update"
     locked._history_user = by
+    # The history row and the update carry one time: now, or the time the caller recorded.
+    locked._history_date = update.at
     locked.save()
     update.save()
 
@@ -597,5 +599,6 @@ def _attach(locked: Action, update: ProgressUpdate, *, by, file, link, descripti
     )
     # The file was checked before anything was written, and the relations are the rows above.
     evidence.clean_fields(exclude=["action", "update", "uploaded_by", "file"])
+    evidence._history_date = update.at
     evidence.save()
     return evidence

@@ -121,10 +121,12 @@ class PlanResource(resources.ModelResource):
         user=None,
         leads: LeadBook | None = None,
         sheet_date: datetime.date | None = None,
+        recorded_at: datetime.datetime | None = None,
         **kwargs,
     ):
         super().__init__(**kwargs)
         self.plan = plan
+        self.recorded_at = recorded_at
         # The date the sheet says it was produced on, for milestones written with no year.
         self.sheet_date = sheet_date
         self.user = user
@@ -233,7 +235,10 @@ class PlanResource(resources.ModelResource):
             )
         if self._created and hasattr(model, "history"):
             model.history.bulk_history_create(
-                self._created, default_user=self.user, default_change_reason="spreadsheet import"
+                self._created,
+                default_user=self.user,
+                default_change_reason="spreadsheet import",
+                default_date=self.recorded_at,
             )
 
     def import_instance(self, instance, row, **kwargs):
@@ -675,7 +680,9 @@ class ActionResource(PlanResource):
     def after_import(self, dataset, result, **kwargs):
         super().after_import(dataset, result, **kwargs)
         if self._created:
-            record_new_actions(actions=self._created, by=self.user, commentary=IMPORT_ADDED)
+            record_new_actions(
+                actions=self._created, by=self.user, commentary=IMPORT_ADDED, at=self.recorded_at
+            )
         self._save_milestones()
 
 

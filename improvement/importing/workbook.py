@@ -9,6 +9,7 @@ one transaction and rolls it all back on a dry run or on any error. Problems are
 (RowError), never tracebacks.
 """
 
+import datetime
 from dataclasses import dataclass, field
 
 import tablib
@@ -329,8 +330,12 @@ def import_workbook(
     mapping: dict[str, str] | None = None,
     sheets: list[str] | None = None,
     choices: dict[str, h.HeaderChoice] | None = None,
+    recorded_at: datetime.datetime | None = None,
 ) -> ImportSummary:
-    """Import every sheet, all or nothing: a dry run or any error leaves the database as it was."""
+    """Import every sheet, all or nothing: a dry run or any error leaves the database as it was.
+
+    `recorded_at` dates what the import adds (its history rows and first progress updates);
+    now when not given. The demo gives the day its plan began."""
     summary = ImportSummary(dry_run=dry_run)
     mapping = {**(plan.import_mapping or {}), **(mapping or {})}
     choices = {**saved_choices(plan), **(choices or {})}
@@ -346,7 +351,9 @@ def import_workbook(
     with transaction.atomic():
         leads = LeadBook(plan.authority)
         for sheet in prepared:
-            summary.sheets.append(_import_sheet(sheet, plan=plan, user=user, leads=leads))
+            summary.sheets.append(
+                _import_sheet(sheet, plan=plan, user=user, leads=leads, recorded_at=recorded_at)
+            )
         summary.new_leads = list(leads.new_names)
         if dry_run or not summary.ok:
             transaction.set_rollback(True)
@@ -372,7 +379,7 @@ def saved_choices(plan) -> dict[str, h.HeaderChoice]:
     }
 
 
-def _import_sheet(sheet: PreparedSheet, *, plan, user, leads) -> SheetSummary:
+def _import_sheet(sheet: PreparedSheet, *, plan, user, leads, recorded_at=None) -> SheetSummary:
     result = SheetSummary(
         sheet=sheet.name,
         kind=sheet.kind or "",
@@ -384,7 +391,9 @@ def _import_sheet(sheet: PreparedSheet, *, plan, user, leads) -> SheetSummary:
     )
     if sheet.errors or sheet.kind is None or not sheet.records:
         return result  # a sheet of headers only (an export's empty measures) has nothing to import
-    resource = RESOURCES[sheet.kind](plan=plan, user=user, leads=leads, sheet_date=sheet.sheet_date)
+    resource = RESOURCES[sheet.kind](
+        plan=plan, user=user, leads=leads, sheet_date=sheet.sheet_date, recorded_at=recorded_at
+    )
     columns = list(
         dict.fromkeys(
             [*sheet.header.columns.values(), *(c for _, record in sheet.records for c in record)]

@@ -17,6 +17,7 @@ from boards.demo import DEMO_LOGINS, FIXTURES, OFFICER_LEAD, PLAN_SLUG, USERS_SK
 from boards.management.commands.demo_logins import NO_DEMO_USERS
 from boards.models import Attendance, Board, Meeting, Pack
 from improvement.importing.cells import action_reference, parse_due
+from improvement.importing.resources import IMPORT_ADDED
 from improvement.models import (
     Action,
     Lead,
@@ -124,7 +125,13 @@ def test_the_plans_history_begins_on_its_first_day_and_nothing_is_dated_in_the_f
 
 
 def test_several_officers_update_their_actions_every_month(plan):
-    updates = ProgressUpdate.objects.filter(action__plan=plan)
+    # Each action's first update is the import's, on the day the plan began.
+    imported = ProgressUpdate.objects.filter(action__plan=plan, commentary=IMPORT_ADDED)
+    assert imported.count() == Action.objects.filter(plan=plan).count()
+    assert {timezone.localdate(at) for at in imported.values_list("at", flat=True)} == {
+        plan.starts_on
+    }
+    updates = ProgressUpdate.objects.filter(action__plan=plan).exclude(commentary=IMPORT_ADDED)
     months = {timezone.localdate(at).replace(day=1) for at in updates.values_list("at", flat=True)}
     authors = set(updates.values_list("by__username", flat=True))
 
