@@ -6,14 +6,18 @@ import io
 from dataclasses import dataclass
 
 import pytest
+from django.db import transaction
+from django.db.models import Model
+from django.test import TestCase
 from django.utils import timezone
 from pypdf import PdfReader
 
-from boards.models import MeetingAction
+from boards.models import MeetingAction, Pack
 from boards.services import issue_pack
 from improvement.models import Action, Measure, MeasureValue, PlanRole, Rag, Risk, Status
 from inspections.models import Recommendation
 from tests import factories
+from tests.conftest import anytown_plan, officer_of, plan_role_holder, safeguarding_lead
 
 HISTORIED = (Action, Measure, MeasureValue, Risk, MeetingAction, Recommendation)
 MARKUP = '<img src="file:///etc/passwd">'
@@ -37,8 +41,7 @@ class Story:
     improvement_lead: object
 
 
-@pytest.fixture
-def story(plan, officer_lead, chair, improvement_lead):
+def tell_story(*, plan, officer_lead, improvement_lead) -> Story:
     today = timezone.localdate()
     early = today - datetime.timedelta(days=60)
     people = factories.ThemeFactory(plan=plan, name="People", order=1)
@@ -166,15 +169,9 @@ def story(plan, officer_lead, chair, improvement_lead):
     )
 
 
-def pdf_pages(data: bytes) -> list[str]:
-    reader = PdfReader(io.BytesIO(data))
-    return [page.extract_text() for page in reader.pages]
-
-
-@pytest.fixture
-def issued(story, django_capture_on_commit_callbacks):
+def issue_story_pack(story: Story) -> Pack:
     """The pack as at today for the story's plan, issued by its improvement lead."""
-    with django_capture_on_commit_callbacks(execute=True):
+    with TestCase.captureOnCommitCallbacks(execute=True):
         pack = issue_pack(
             plan=story.plan,
             board=story.board,
@@ -184,3 +181,69 @@ def issued(story, django_capture_on_commit_callbacks):
         )
     pack.refresh_from_db()
     return pack
+
+
+@pytest.fixture
+def story(plan, officer_lead, chair, improvement_lead):
+    return tell_story(plan=plan, officer_lead=officer_lead, improvement_lead=improvement_lead)
+
+
+@pytest.fixture
+def issued(story):
+    return issue_story_pack(story)
+
+
+def _reread(obj: Model) -> Model:
+    return type(obj)._default_manager.get(pk=obj.pk)
+
+
+@dataclass
+class IssuedStory:
+    """The story with its issued pack and the people who act in it."""
+
+    story: Story
+    pack: Pack
+    officer: object
+    chair: object
+
+    def fresh(self) -> "IssuedStory":
+        """The same rows read again: what one test changes on its instances, the next never sees."""
+        story = self.story
+        return IssuedStory(
+            story=Story(
+                plan=_reread(story.plan),
+                board=_reread(story.board),
+                meeting=_reread(story.meeting),
+                actions={ref: _reread(action) for ref, action in story.actions.items()},
+                today=story.today,
+                two_months_ago=story.two_months_ago,
+                improvement_lead=_reread(story.improvement_lead),
+            ),
+            pack=_reread(self.pack),
+            officer=_reread(self.officer),
+            chair=_reread(self.chair),
+        )
+
+
+@pytest.fixture(scope="module")
+def story_issued_once(django_db_setup, django_db_blocker):
+    """The story and its pack, built once for a test module (rendering the PDF takes seconds) in
+    a transaction rolled back after the module's last test. Each test still runs in its own
+    savepoint, so what a test writes is undone before the next; read it through `fresh()`."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        plan = anytown_plan()
+        lead = safeguarding_lead()
+        officer = officer_of(lead)
+        chair = plan_role_holder(plan, username="chair", role=PlanRole.Role.BOARD_CHAIR)
+        improvement_lead = plan_role_holder(
+            plan, username="improvement_lead", role=PlanRole.Role.IMPROVEMENT_LEAD
+        )
+        story = tell_story(plan=plan, officer_lead=lead, improvement_lead=improvement_lead)
+        pack = issue_story_pack(story)
+        yield IssuedStory(story=story, pack=pack, officer=officer, chair=chair)
+        transaction.set_rollback(True)
+
+
+def pdf_pages(data: bytes) -> list[str]:
+    reader = PdfReader(io.BytesIO(data))
+    return [page.extract_text() for page in reader.pages]

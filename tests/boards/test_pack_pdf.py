@@ -24,6 +24,26 @@ SECTIONS = [
 ]
 
 
+@pytest.fixture
+def world(db, story_issued_once):
+    return story_issued_once.fresh()
+
+
+@pytest.fixture
+def story(world):
+    return world.story
+
+
+@pytest.fixture
+def issued(world):
+    return world.pack
+
+
+@pytest.fixture
+def officer(world):
+    return world.officer
+
+
 def _stored_pdf(pack: Pack) -> bytes:
     with pack.pdf.open("rb") as handle:
         return handle.read()
