@@ -6,8 +6,6 @@ import io
 from dataclasses import dataclass
 
 import pytest
-from django.db import transaction
-from django.db.models import Model
 from django.test import TestCase
 from django.utils import timezone
 from pypdf import PdfReader
@@ -17,7 +15,13 @@ from boards.services import issue_pack
 from improvement.models import Action, Measure, MeasureValue, PlanRole, Rag, Risk, Status
 from inspections.models import Recommendation
 from tests import factories
-from tests.conftest import anytown_plan, officer_of, plan_role_holder, safeguarding_lead
+from tests.conftest import (
+    anytown_plan,
+    built_once_for_the_module,
+    officer_of,
+    plan_role_holder,
+    safeguarding_lead,
+)
 
 HISTORIED = (Action, Measure, MeasureValue, Risk, MeetingAction, Recommendation)
 MARKUP = '<img src="file:///etc/passwd">'
@@ -193,23 +197,24 @@ def issued(story):
     return issue_story_pack(story)
 
 
-def _reread(obj: Model) -> Model:
-    return type(obj)._default_manager.get(pk=obj.pk)
+def _reread(obj):
+    return None if obj is None else type(obj)._default_manager.get(pk=obj.pk)
 
 
 @dataclass
-class IssuedStory:
-    """The story with its issued pack and the people who act in it."""
+class Cast:
+    """The story, the people who act in it and, once issued, its pack."""
 
     story: Story
-    pack: Pack
+    officer_lead: object
     officer: object
     chair: object
+    pack: Pack | None = None
 
-    def fresh(self) -> "IssuedStory":
+    def fresh(self) -> "Cast":
         """The same rows read again: what one test changes on its instances, the next never sees."""
         story = self.story
-        return IssuedStory(
+        return Cast(
             story=Story(
                 plan=_reread(story.plan),
                 board=_reread(story.board),
@@ -219,29 +224,43 @@ class IssuedStory:
                 two_months_ago=story.two_months_ago,
                 improvement_lead=_reread(story.improvement_lead),
             ),
-            pack=_reread(self.pack),
+            officer_lead=_reread(self.officer_lead),
             officer=_reread(self.officer),
             chair=_reread(self.chair),
+            pack=_reread(self.pack),
         )
+
+
+def _cast() -> Cast:
+    plan = anytown_plan()
+    lead = safeguarding_lead()
+    officer = officer_of(lead)
+    chair = plan_role_holder(plan, username="chair", role=PlanRole.Role.BOARD_CHAIR)
+    improvement_lead = plan_role_holder(
+        plan, username="improvement_lead", role=PlanRole.Role.IMPROVEMENT_LEAD
+    )
+    story = tell_story(plan=plan, officer_lead=lead, improvement_lead=improvement_lead)
+    return Cast(story=story, officer_lead=lead, officer=officer, chair=chair)
+
+
+def _issued_cast() -> Cast:
+    cast = _cast()
+    cast.pack = issue_story_pack(cast.story)
+    return cast
+
+
+# A module whose tests share one story builds it once with these (a module fixture may not use
+# the function-scoped persona fixtures, so the cast is made here) and hands each test
+# `story_told_once.fresh()`: see built_once_for_the_module for what a test may write.
+@pytest.fixture(scope="module")
+def story_told_once(django_db_setup, django_db_blocker):
+    yield from built_once_for_the_module(django_db_blocker, build=_cast)
 
 
 @pytest.fixture(scope="module")
 def story_issued_once(django_db_setup, django_db_blocker):
-    """The story and its pack, built once for a test module (rendering the PDF takes seconds) in
-    a transaction rolled back after the module's last test. Each test still runs in its own
-    savepoint, so what a test writes is undone before the next; read it through `fresh()`."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        plan = anytown_plan()
-        lead = safeguarding_lead()
-        officer = officer_of(lead)
-        chair = plan_role_holder(plan, username="chair", role=PlanRole.Role.BOARD_CHAIR)
-        improvement_lead = plan_role_holder(
-            plan, username="improvement_lead", role=PlanRole.Role.IMPROVEMENT_LEAD
-        )
-        story = tell_story(plan=plan, officer_lead=lead, improvement_lead=improvement_lead)
-        pack = issue_story_pack(story)
-        yield IssuedStory(story=story, pack=pack, officer=officer, chair=chair)
-        transaction.set_rollback(True)
+    """As story_told_once, with its pack issued: rendering the PDF takes seconds."""
+    yield from built_once_for_the_module(django_db_blocker, build=_issued_cast)
 
 
 def pdf_pages(data: bytes) -> list[str]:

@@ -24,24 +24,26 @@ SECTIONS = [
 ]
 
 
+# The story and its pack are built once for this module: rendering a PDF takes seconds. Each
+# test reads them afresh in its own savepoint, so what one test writes, the next never sees.
 @pytest.fixture
-def world(db, story_issued_once):
+def cast(db, story_issued_once):
     return story_issued_once.fresh()
 
 
 @pytest.fixture
-def story(world):
-    return world.story
+def story(cast):
+    return cast.story
 
 
 @pytest.fixture
-def issued(world):
-    return world.pack
+def issued(cast):
+    return cast.pack
 
 
 @pytest.fixture
-def officer(world):
-    return world.officer
+def officer(cast):
+    return cast.officer
 
 
 def _stored_pdf(pack: Pack) -> bytes:

@@ -42,6 +42,14 @@ def browser_type_launch_args(browser_type_launch_args):
     return {**browser_type_launch_args, "executable_path": str(CHROMIUM), "args": CHROMIUM_FLAGS}
 
 
+@pytest.fixture(scope="session")
+def base_url(live_server):
+    """Pages open on pytest-django's live server. Defined here, it also replaces
+    pytest-playwright's stand-in `base_url`, a session fixture written as an instance method,
+    which pytest deprecates (PytestRemovedIn10Warning)."""
+    return live_server.url
+
+
 @pytest.fixture
 def overdue_action(plan, officer_lead):
     theme = factories.ThemeFactory(plan=plan, name="Practice")
