@@ -18,8 +18,8 @@ def built_once_for_the_module(django_db_blocker, *, build):
     """For a module-scoped fixture whose rows take seconds to build (`yield from` this): `build()`
     runs inside a transaction that is rolled back after the module's last test. Each test runs
     in its own savepoint within it, so what a test writes is undone before the next one starts;
-    tests should read the rows afresh, not keep the built instances. Between builds and
-    rollback the database stays blocked, so only tests that ask for `db` reach the rows."""
+    tests should read the rows afresh, not keep the built instances. Outside the build and the
+    rollback the database stays blocked: only tests that ask for `db` reach the rows."""
     with django_db_blocker.unblock():
         outer = transaction.atomic()
         outer.__enter__()
