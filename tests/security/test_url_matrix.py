@@ -14,7 +14,6 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from tests.conftest import built_once_for_the_module
 from tests.security.world import PERSONAS, build_world
 
 OK, F, N, NA = 200, 403, 404, 405
@@ -402,17 +401,11 @@ def run_cell(client, user, route, world, method):
     return problems
 
 
-@pytest.fixture(scope="module")
-def world_built_once(django_db_setup, django_db_blocker):
-    # Every request runs in a transaction rolled back after it, so the tests share one world.
-    yield from built_once_for_the_module(django_db_blocker, build=build_world)
-
-
 @pytest.fixture
-def world(db, settings, world_built_once):
+def world(db, settings):
     # With e-mail configured, so the password reset pages exist and are in the matrix.
     settings.EMAIL_CONFIGURED = True
-    return world_built_once
+    return build_world()
 
 
 def test_every_url_has_an_entry():
