@@ -1,50 +1,43 @@
-"""The Wirral 2016 demo plan, loaded from the public council documents copied into fixtures/wirral/.
+"""The Wirral 2016 demo plan: the council's published workbooks in fixtures/wirral/, imported by
+the real importer, placed in time so the plan is live today, with an illustrative history.
 
 It lives on the top floor because one plan spans all three apps: the inspection, the plan and the
-board that oversees it. Every loader uses get_or_create on a natural key and fills in only what it
-creates, so a second run finds everything in place and writes nothing: no rows, no history rows,
-no changed fields, and nothing a demo user changed in between is overwritten.
+board that oversees it. What no workbook holds is loaded here: the inspection's judgements, the
+board and its February 2018 meeting, the demo users. The invented months since the plan began are
+in boards/demo_history.py; docs/demo-data.md tells the whole story.
+
+A second run finds the plan in place and loads nothing again (users and packs are each found by
+their natural key first), so nothing a demo user changed in between is overwritten.
 """
 
 import csv
 import datetime
 import json
-from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils import timezone
 
 from authorities.models import Authority
+from boards import demo_history
+from boards.demo_time import Shift, shift_published_dates
 from boards.models import Attendance, Board, Meeting, MeetingAction
-from improvement.importing.cells import (
-    parse_due,
-    parse_flag,
-    parse_progress,
-    period_bounds,
-    period_code,
-    split_leads,
-    split_references,
-)
-from improvement.models import (
-    Action,
-    Lead,
-    Measure,
-    Objective,
-    Period,
-    Plan,
-    PlanRole,
-    Risk,
-    Status,
-    Theme,
-    normalise_name,
-)
-from inspections.models import Body, Grade, Inspection, Judgement, Recommendation
+from improvement.importing.workbook import import_workbook
+from improvement.models import Lead, Plan, PlanRole, normalise_name
+from inspections.models import Body, Grade, Inspection, Judgement
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures" / "wirral"
 MEETING_FILE = "board_meeting_2018-02-28.json"
+# In the order the importer needs them: recommendations before the actions and measures citing them.
+WORKBOOKS = (
+    "recommendations.xlsx",
+    "action_plan.xlsx",
+    "risk_register.xlsx",
+    "improvement_measures.xlsx",
+)
 
 INSPECTION_TITLE = "Ofsted SIF Wirral 2016"
 AUTHORITY = "Wirral Council"
@@ -52,19 +45,21 @@ AUTHORITY = "Wirral Council"
 AUTHORITY_SLUG = "wirral"
 PLAN_SLUG = "wirral-2016"
 PLAN_TITLE = "Wirral Improvement Plan 2016"
-# The plan document is dated 23/12/2016.
+# The plan document is dated 23/12/2016: its version is text, and stays as written.
 PLAN_VERSION = "23/12/2016"
-THEMES = ("People", "Practice", "Performance", "LSCB")
-# LSCB actions sit outside the three-month blocks and are numbered 1.1..7.3 under each
-# LSCB recommendation, so their references take the theme instead of a period code.
-LSCB_THEME = "LSCB"
 BOARD_NAME = "Wirral Improvement Board"
 
 # The officer signs in as the post that leads the most actions, many of them not complete.
 OFFICER_LEAD = "Deputy Director Children’s Care Services"
 
 USERS_CREATED = "Demo users are in place; `python manage.py demo_logins` lists them."
-USERS_SKIPPED = "DEBUG is off, so no demo users were created (the demo data was loaded)."
+USERS_SKIPPED = "DEBUG is off, so no demo logins were created (the demo data was loaded)."
+ILLUSTRATIVE = (
+    "The plan, recommendations, risks and board meeting are as Wirral published them, moved on "
+    "in time so the plan is live today; the progress since it began is illustrative "
+    "(docs/demo-data.md)."
+)
+IMPORT_FAILED = "The demo workbook {name} did not import: {errors}"
 
 _BODIES = {"local authority": Body.LOCAL_AUTHORITY, "lscb": Body.SAFEGUARDING}
 _GRADES = {label.casefold(): value for value, label in Grade.choices}
@@ -121,31 +116,61 @@ def read_meeting() -> dict:
     return json.loads((FIXTURES / MEETING_FILE).read_text(encoding="utf-8"))
 
 
-@transaction.atomic
-def load_demo() -> Loaded:
-    """Load the whole demo in one transaction; demo users only ever when DEBUG is on."""
-    action_rows = read_csv("action_plan.csv")
-    risk_rows = read_csv("risk_register.csv")
+def load_demo(*, today: datetime.date | None = None) -> Loaded:
+    """Load the published plan and its illustrative history in one transaction, then issue the
+    monthly packs (each its own transaction, as an improvement lead would); demo logins only
+    ever when DEBUG is on."""
+    today = today or timezone.localdate()
+    with transaction.atomic():
+        plan = Plan.objects.filter(slug=PLAN_SLUG).first()
+        if plan is None:
+            plan = load_published(today)
+            demo_history.load_history(plan, today=today)
+        board = Board.objects.get(authority=plan.authority, name=BOARD_NAME)
+        users_created = bool(settings.DEBUG)
+        if users_created:
+            officer_lead = Lead.objects.get(
+                authority=plan.authority, name_key=normalise_name(OFFICER_LEAD)
+            )
+            load_users(plan, board, officer_lead)
+    demo_history.issue_monthly_packs(plan, board, today=today)
+    return Loaded(plan=plan, users_created=users_created)
+
+
+def load_published(today: datetime.date) -> Plan:
+    """What Wirral published: the workbooks through the importer, the rest from the fixtures,
+    every stored date moved by one whole number of years so the plan's periods straddle today."""
     authority = load_authority()
-    inspection = load_inspection(authority, read_csv("judgements.csv"))
-    recommendations = load_recommendations(inspection, read_csv("recommendations.csv"))
-    plan = load_plan(authority, inspection, action_rows)
-    themes = load_themes(plan)
-    periods = load_periods(plan, action_rows)
-    leads = load_leads(
-        plan.authority, [row["lead"] for row in action_rows] + [r["owner"] for r in risk_rows]
+    load_inspection(authority, read_csv("judgements.csv"))
+    plan = Plan.objects.create(
+        slug=PLAN_SLUG,
+        authority=authority,
+        title=PLAN_TITLE,
+        version=PLAN_VERSION,
+        status=Plan.PlanStatus.LIVE,
     )
-    objectives = load_objectives(plan, themes, action_rows)
-    load_actions(plan, action_rows, themes, periods, objectives, recommendations, leads)
-    load_risks(plan, risk_rows, leads)
-    load_measures(plan, themes, read_csv("improvement_measures.csv"))
+    for name in WORKBOOKS:
+        import_demo_workbook(plan, name)
+    plan.inspections.add(Inspection.objects.get(authority=authority, title=INSPECTION_TITLE))
+    periods = plan.periods.exclude(starts_on=None)
+    plan.starts_on = min(p.starts_on for p in periods)
+    plan.ends_on = max(p.ends_on for p in periods)
+    plan.save(update_fields=["starts_on", "ends_on"])
+    shift = Shift.to_straddle(starts_on=plan.starts_on, ends_on=plan.ends_on, today=today)
+    shift_published_dates(plan, shift)
     meeting = read_meeting()
     board = load_board(plan, meeting)
-    load_meeting(board, meeting)
-    if not settings.DEBUG:
-        return Loaded(plan=plan, users_created=False)
-    load_users(plan, board, leads[normalise_name(OFFICER_LEAD)])
-    return Loaded(plan=plan, users_created=True)
+    load_meeting(board, meeting, shift=shift)
+    return plan
+
+
+def import_demo_workbook(plan: Plan, name: str) -> None:
+    summary = import_workbook(
+        plan=plan, data=(FIXTURES / name).read_bytes(), filename=name, dry_run=False
+    )
+    if not summary.ok:
+        errors = "; ".join(str(error) for error in summary.all_errors()[:3])
+        raise RuntimeError(IMPORT_FAILED.format(name=name, errors=errors))
 
 
 def load_authority() -> Authority:
@@ -178,182 +203,6 @@ def load_inspection(authority: Authority, judgement_rows: list[dict[str, str]]) 
     return inspection
 
 
-def load_recommendations(
-    inspection: Inspection, rows: list[dict[str, str]]
-) -> dict[str, Recommendation]:
-    loaded = {}
-    for order, row in enumerate(rows, start=1):
-        loaded[row["ref"]], _ = Recommendation.objects.get_or_create(
-            inspection=inspection,
-            reference=row["ref"],
-            defaults={"body": _BODIES[row["body"].casefold()], "text": row["text"], "order": order},
-        )
-    return loaded
-
-
-def period_names(action_rows: list[dict[str, str]]) -> list[str]:
-    return list(dict.fromkeys(row["period"] for row in action_rows if row["period"]))
-
-
-def load_plan(
-    authority: Authority, inspection: Inspection, action_rows: list[dict[str, str]]
-) -> Plan:
-    bounds = [period_bounds(name) for name in period_names(action_rows)]
-    plan, created = Plan.objects.get_or_create(
-        slug=PLAN_SLUG,
-        defaults={
-            "authority": authority,
-            "title": PLAN_TITLE,
-            "version": PLAN_VERSION,
-            "status": Plan.PlanStatus.LIVE,
-            "starts_on": min(start for start, _ in bounds),
-            "ends_on": max(end for _, end in bounds),
-        },
-    )
-    if created:
-        plan.inspections.add(inspection)
-    return plan
-
-
-def load_themes(plan: Plan) -> dict[str, Theme]:
-    return {
-        name: Theme.objects.get_or_create(plan=plan, name=name, defaults={"order": order})[0]
-        for order, name in enumerate(THEMES, start=1)
-    }
-
-
-def load_periods(plan: Plan, action_rows: list[dict[str, str]]) -> dict[str, Period]:
-    periods = {}
-    for order, name in enumerate(period_names(action_rows), start=1):
-        starts_on, ends_on = period_bounds(name)
-        periods[name], _ = Period.objects.get_or_create(
-            plan=plan,
-            name=name,
-            defaults={
-                "code": period_code(name),
-                "starts_on": starts_on,
-                "ends_on": ends_on,
-                "order": order,
-            },
-        )
-    return periods
-
-
-def load_leads(authority: Authority, cells: list[str]) -> dict[str, Lead]:
-    """One lead per post of the council however it is spelt, named by its most frequent spelling."""
-    spellings: dict[str, Counter] = {}
-    for cell in cells:
-        for name in split_leads(cell):
-            spellings.setdefault(normalise_name(name), Counter())[name] += 1
-    return {
-        key: Lead.objects.get_or_create(
-            authority=authority, name_key=key, defaults={"name": names.most_common(1)[0][0]}
-        )[0]
-        for key, names in spellings.items()
-    }
-
-
-def load_objectives(
-    plan: Plan, themes: dict[str, Theme], action_rows: list[dict[str, str]]
-) -> dict[tuple[str, str], Objective]:
-    """One objective per theme and wording: a heading repeated word for word in a later period
-    is the same objective; one reworded by the council is kept apart, as printed."""
-    keys = list(dict.fromkeys((row["theme"], row["objective"]) for row in action_rows))
-    return {
-        (theme, title): Objective.objects.get_or_create(
-            plan=plan, theme=themes[theme], title=title, defaults={"order": order}
-        )[0]
-        for order, (theme, title) in enumerate(keys, start=1)
-    }
-
-
-def action_reference(row: dict[str, str]) -> str:
-    # Wirral numbers actions afresh in each three-month period, so the number alone repeats.
-    prefix = LSCB_THEME if row["theme"] == LSCB_THEME else period_code(row["period"])
-    return f"{prefix}-{row['no']}"
-
-
-def load_actions(
-    plan: Plan,
-    rows: list[dict[str, str]],
-    themes: dict[str, Theme],
-    periods: dict[str, Period],
-    objectives: dict[tuple[str, str], Objective],
-    recommendations: dict[str, Recommendation],
-    leads: dict[str, Lead],
-) -> None:
-    for order, row in enumerate(rows, start=1):
-        lead_names = split_leads(row["lead"])
-        action, created = Action.objects.get_or_create(
-            plan=plan,
-            reference=action_reference(row),
-            defaults={
-                **_action_fields(row),
-                "order": order,
-                "theme": themes[row["theme"]],
-                "period": periods.get(row["period"]),
-                "objective": objectives[(row["theme"], row["objective"])],
-                "lead": leads[normalise_name(lead_names[0])] if lead_names else None,
-            },
-        )
-        if created:
-            action.recommendations.set(
-                recommendations[ref] for ref in split_references(row["recs"])
-            )
-            action.co_leads.set(leads[normalise_name(name)] for name in lead_names[1:])
-
-
-def _action_fields(row: dict[str, str]) -> dict:
-    due = parse_due(row["by_when"])
-    progress = parse_progress(row["progress_rag"])
-    return {
-        "number": row["no"],
-        "text": row["action"],
-        "is_key_action": parse_flag(row["key_action"]),
-        "due_on": due.on,
-        "due_text": due.text,
-        "due_needs_review": due.needs_review,
-        "status": progress.status or Status.NOT_STARTED,
-        "progress_rag": progress.rag,
-        "expected_impact": row["impact"],
-        "impact_evidence": row["impact_tested"],
-        "commentary": row["comments"],
-        "improvement_measure": row["improvement_measure"],
-    }
-
-
-def load_risks(plan: Plan, rows: list[dict[str, str]], leads: dict[str, Lead]) -> None:
-    # The score is computed by the database from likelihood and impact, so it is never set here.
-    for order, row in enumerate(rows, start=1):
-        Risk.objects.get_or_create(
-            plan=plan,
-            reference=row["no"],
-            defaults={
-                "description": row["description"],
-                "owner": leads[normalise_name(row["owner"])],
-                "review_text": row["date_raised_reviewed"],
-                "existing_controls": row["existing_controls"],
-                "additional_controls": row["additional_controls"],
-                "likelihood": int(row["likelihood"]),
-                "impact": int(row["impact"]),
-                "order": order,
-            },
-        )
-
-
-def load_measures(plan: Plan, themes: dict[str, Theme], rows: list[dict[str, str]]) -> None:
-    """Each measure once: the plan prints the same lists after every period. No values exist in
-    the source, so none are loaded."""
-    pairs = list(dict.fromkeys((row["measure"], row["theme"]) for row in rows))
-    names = list(dict.fromkeys(name for name, _ in pairs))
-    measures = {
-        name: Measure.objects.get_or_create(plan=plan, name=name, defaults={"order": order})[0]
-        for order, name in enumerate(names, start=1)
-    }
-    for name, theme in pairs:
-        measures[name].themes.add(themes[theme])
-
-
 def load_board(plan: Plan, meeting: dict) -> Board:
     board, created = Board.objects.get_or_create(
         authority=plan.authority,
@@ -372,10 +221,11 @@ _ATTENDANCE_KINDS = {
 }
 
 
-def load_meeting(board: Board, data: dict) -> Meeting:
-    meeting, _ = Meeting.objects.get_or_create(
+def load_meeting(board: Board, data: dict, *, shift: Shift) -> Meeting:
+    held_on = shift.date(datetime.date.fromisoformat(data["held_on"]))
+    meeting, created = Meeting.objects.get_or_create(
         board=board,
-        held_on=datetime.date.fromisoformat(data["held_on"]),
+        held_on=held_on,
         defaults={
             "title": data["title"],
             "agenda": "\n".join(item["heading"] for item in data["agenda"]),
@@ -383,30 +233,28 @@ def load_meeting(board: Board, data: dict) -> Meeting:
             "next_meeting_text": data["next_meeting"],
         },
     )
-    for key, kind in _ATTENDANCE_KINDS.items():
-        for order, person in enumerate(data[key], start=1):
-            Attendance.objects.get_or_create(
-                meeting=meeting,
-                name=person["name"],
-                defaults={"role": person["role"], "kind": kind, "order": order},
-            )
+    if not created:
+        return meeting
+    Attendance.objects.bulk_create(
+        Attendance(meeting=meeting, name=person["name"], role=person["role"], kind=kind, order=n)
+        for key, kind in _ATTENDANCE_KINDS.items()
+        for n, person in enumerate(data[key], start=1)
+    )
+    # Owners are minuted by name; only a name that is also a lead links to it.
+    leads = {lead.name_key: lead for lead in Lead.objects.for_authority(board.authority_id)}
+    minuted = shift.recorded_at(held_on)
     for item in data["actions"]:
-        MeetingAction.objects.get_or_create(
+        minuted_action = MeetingAction(
             meeting=meeting,
             number=item["number"],
-            defaults={
-                "agenda_item": item["agenda_item"],
-                "text": item["text"],
-                "owner_text": item["owner"],
-                # Owners are minuted by name; only a name that is also a lead links to it.
-                "owner": Lead.objects.for_authority(board.authority_id)
-                .filter(name_key=normalise_name(item["owner"]))
-                .first()
-                if item["owner"]
-                else None,
-                "due_text": item["due"],
-            },
+            agenda_item=item["agenda_item"],
+            text=item["text"],
+            owner_text=item["owner"],
+            owner=leads.get(normalise_name(item["owner"])) if item["owner"] else None,
+            due_text=item["due"],
         )
+        minuted_action._history_date = minuted
+        minuted_action.save()
     return meeting
 
 

@@ -17,6 +17,14 @@ class IssuePackForm(forms.Form):
         label="Meeting (optional)",
         empty_label="No meeting",
     )
+    before_history_confirmed = forms.BooleanField(
+        required=False,
+        label="Issue it even though it is dated before the plan's recorded history begins",
+        help_text=(
+            "Only needed for a date before the history begins: such a pack's figures are empty "
+            "or incomplete, and its cover says so."
+        ),
+    )
     reason = forms.CharField(
         required=False,
         label="Reason for a corrected version",
@@ -24,8 +32,12 @@ class IssuePackForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
-    def __init__(self, *args, board, **kwargs):
+    def __init__(self, *args, board, history_begins_on=None, **kwargs):
         super().__init__(*args, **kwargs)
+        if history_begins_on is not None:
+            self.fields[
+                "as_at"
+            ].help_text += f" The plan's recorded history begins on {history_begins_on:%-d %B %Y}."
         self.fields["meeting"].queryset = board.meetings.order_by("-held_on")
         self.fields["as_at"].initial = timezone.localdate()
 

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from boards.models import Pack, PackIsFinal
 from boards.pack import pipeline
+from boards.pack.history import before_history_warning
 from improvement.models import PlanRole
 from improvement.permissions import can_issue_pack
 
@@ -29,6 +30,7 @@ PACK_ALREADY_BUILDING = (
     "A pack as at this date is still being built. If it has not finished in %(wait)s, "
     "you can retry it."
 )
+BEFORE_HISTORY_NOT_CONFIRMED = "{warning} Tick the box to confirm you want to issue it anyway."
 PACK_NOT_RETRYABLE = "Only a pack that failed or is stuck building can be retried."
 PACK_FAILED_SUBJECT = "Board pack for %(plan)s could not be built"
 PACK_FAILED_BODY = (
@@ -38,15 +40,28 @@ PACK_FAILED_BODY = (
 
 
 @transaction.atomic
-def issue_pack(*, plan, board, as_at: datetime.date, by, meeting=None, reason: str = "") -> Pack:
+def issue_pack(
+    *,
+    plan,
+    board,
+    as_at: datetime.date,
+    by,
+    meeting=None,
+    reason: str = "",
+    before_history_confirmed: bool = False,
+) -> Pack:
     """Record the request and build the pack in the background once the request commits.
 
-    `by` is None only from the command line, where the operator is trusted.
+    `by` is None only from the command line, where the operator is trusted. A pack dated before
+    the plan's recorded history begins is issued only with `before_history_confirmed`.
     """
     if by is not None and not can_issue_pack(by, plan):
         raise PermissionDenied(NOT_ALLOWED_TO_ISSUE)
     reason = reason.strip()
     _validate(plan=plan, board=board, as_at=as_at, meeting=meeting)
+    if not before_history_confirmed and (warning := before_history_warning(plan, as_at)):
+        message = BEFORE_HISTORY_NOT_CONFIRMED.format(warning=warning)
+        raise ValidationError({"before_history_confirmed": message})
     now = timezone.now()
     same_date = list(
         Pack.objects.select_for_update()

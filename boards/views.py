@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from boards import services
 from boards.forms import IssuePackForm, PreviewForm
 from boards.models import Board, Pack
+from boards.pack.history import before_history_warning, history_begins_on
 from boards.pack.render import render_html
 from boards.pack.snapshot import pack_snapshot
 from improvement.files import private_file_response
@@ -69,7 +70,9 @@ def board_page(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def issue_pack(request, pk: int, slug: str):
     board, plan = _issuable_plan(request, pk, slug)
-    form = IssuePackForm(request.POST or None, board=board)
+    form = IssuePackForm(
+        request.POST or None, board=board, history_begins_on=history_begins_on(plan)
+    )
     if request.method == "POST" and form.is_valid():
         try:
             pack = services.issue_pack(plan=plan, board=board, by=request.user, **form.cleaned_data)
@@ -147,5 +150,7 @@ def draft_preview(request, pk: int, slug: str):
     form = PreviewForm(request.GET)
     if not form.is_valid():
         return redirect("boards:issue", pk=board.pk, slug=plan.slug)
-    snapshot = pack_snapshot(plan=plan, as_at=form.cleaned_data["as_at"], board=board)
+    as_at = form.cleaned_data["as_at"]
+    snapshot = pack_snapshot(plan=plan, as_at=as_at, board=board)
+    snapshot["before_history"] = before_history_warning(plan, as_at)
     return HttpResponse(render_html(snapshot, draft=True))

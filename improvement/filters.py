@@ -34,8 +34,18 @@ class ActionFilter(django_filters.FilterSet):
         queryset=Period.objects.none(), empty_label="All periods"
     )
     lead = django_filters.ModelChoiceFilter(queryset=Lead.objects.none(), empty_label="All leads")
+    rag = django_filters.ChoiceFilter(
+        label="RAG",
+        choices=Rag.choices,
+        empty_label="Any RAG",
+        method="derived_rag",
+        help_text="As the plan's rule gives it today, the RAG the page shows.",
+    )
     progress_rag = django_filters.ChoiceFilter(
-        label="Progress RAG", choices=Rag.choices, empty_label="Any RAG"
+        label="Reported RAG",
+        choices=Rag.choices,
+        empty_label="Any RAG",
+        help_text="As the action's lead last reported it.",
     )
     status = django_filters.ChoiceFilter(choices=Status.choices, empty_label="Any status")
     recommendation = django_filters.ModelChoiceFilter(
@@ -98,6 +108,9 @@ class ActionFilter(django_filters.FilterSet):
                 | Q(expected_impact__icontains=word)
             )
         return queryset
+
+    def derived_rag(self, queryset, name, value):
+        return queryset.derived_rag_is(value, today=self.today) if value else queryset
 
     def only_overdue(self, queryset, name, value):
         return queryset.overdue(on=self.today) if value else queryset

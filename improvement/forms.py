@@ -3,8 +3,8 @@ from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
 from django.template.defaultfilters import filesizeformat
 
-from improvement.models import Rag, Status
-from improvement.uploads import EVIDENCE_TOO_LARGE, validate_evidence_file
+from improvement.models import Evidence, Rag, Status
+from improvement.uploads import EVIDENCE_TOO_LARGE
 
 SIGN_IN_FAILED = (
     "Enter a correct username and password. Both are case-sensitive; "
@@ -159,7 +159,7 @@ class UpdateActionForm(GovukForm):
             )
         file = self.cleaned_data.get("evidence_file")
         if file:
-            validate_evidence_file(file)
+            Evidence.check_file(file)
         return file
 
 

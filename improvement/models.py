@@ -2,9 +2,11 @@ import re
 
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from authorities.models import Authority
@@ -18,36 +20,29 @@ from improvement.criteria import (
 )
 from improvement.files import PrivateName
 from improvement.querysets import ActionQuerySet, LeadQuerySet, PlanQuerySet
+
+# Re-exported: the choices are the models' vocabulary, kept in one module of their own.
+from improvement.ratings import (  # noqa: F401
+    DONE_STATUSES,
+    RISK_SCORE_MAX,
+    SCORE_MAX,
+    SCORE_MIN,
+    Rag,
+    RagRule,
+    Status,
+)
 from improvement.uploads import validate_evidence_file
 from inspections.models import Inspection, Recommendation
 from inspections.references import validate_reference
 
 LEAD_OF_OTHER_AUTHORITY = '"%(lead)s" is a lead of %(lead_authority)s, not of %(authority)s.'
 LEAD_NAME_TAKEN = "This authority already has a lead of this name."
+SCORED_BEFORE_CONTROLS = f"{SCORE_MIN}–{SCORE_MAX}, before controls."
+SCORED_AFTER_CONTROLS = f"{SCORE_MIN}–{SCORE_MAX}, after controls."
 PLAN_AUTHORITY_IN_USE = (
     "This plan's actions, risks, themes, inspections or boards belong to %(authority)s: "
     "it cannot move to another authority."
 )
-
-
-class Rag(models.TextChoices):
-    RED = "red", "Red"
-    AMBER = "amber", "Amber"
-    GREEN = "green", "Green"
-    # Wirral and others show an action that is complete with its impact evidenced as blue.
-    BLUE = "blue", "Blue"
-    NOT_RATED = "not_rated", "Not rated"
-
-
-class Status(models.TextChoices):
-    NOT_STARTED = "not_started", "Not started"
-    IN_PROGRESS = "in_progress", "In progress"
-    AWAITING_SIGN_OFF = "awaiting_sign_off", "Awaiting sign-off"
-    COMPLETE = "complete", "Complete"
-    CLOSED = "closed", "Closed"
-
-
-DONE_STATUSES = (Status.COMPLETE, Status.CLOSED)
 
 
 def normalise_name(name: str) -> str:
@@ -101,12 +96,7 @@ class Plan(models.Model):
         LIVE = "live", "Live"
         CLOSED = "closed", "Closed"
 
-    class RagRule(models.TextChoices):
-        DATES = "dates", "Dates: overdue is red, due soon and not started is amber"
-        CRITERIA = (
-            "criteria",
-            "Criteria: the plan's readiness criteria (scope, resources, project plan, pace)",
-        )
+    RagRule = RagRule
 
     authority = models.ForeignKey(Authority, on_delete=models.PROTECT, related_name="plans")
     title = models.CharField(max_length=200)
@@ -191,6 +181,8 @@ class PlanRole(models.Model):
     )
     role = models.CharField(max_length=20, choices=Role.choices)
 
+    history = HistoricalRecords()
+
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["plan", "user", "role"], name="plan_role_unique")
@@ -211,6 +203,8 @@ class Lead(models.Model):
     users = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="leads")
 
     objects = LeadQuerySet.as_manager()
+    # A pack names each lead as it was called at the pack's date.
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]
@@ -245,6 +239,8 @@ class Theme(models.Model):
     name = models.CharField(max_length=120)
     lead = models.ForeignKey(Lead, on_delete=models.SET_NULL, null=True, blank=True)
     order = models.PositiveSmallIntegerField(default=0)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["plan", "order", "name"]
@@ -289,6 +285,8 @@ class Objective(models.Model):
     )
     title = models.TextField()
     order = models.PositiveIntegerField(default=0)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["plan", "order", "pk"]
@@ -400,6 +398,40 @@ def due_revision_q(prefix: str = "") -> Q:
     )
 
 
+class LinkChange(models.Model):
+    """A recommendation or co-lead linked to or unlinked from an action, so a pack as at an
+    earlier date reads the links as they were then (see improvement/link_history.py).
+
+    Links written with no change row (an import's bulk insert of a new action's links) read as
+    there since the action began, which is when they were made.
+    """
+
+    class Link(models.TextChoices):
+        RECOMMENDATION = "recommendation", "Recommendation"
+        CO_LEAD = "co_lead", "Co-lead"
+
+    class Change(models.TextChoices):
+        ADDED = "added", "Added"
+        REMOVED = "removed", "Removed"
+
+    # No database constraint: the trail outlives the action, as the action's history rows do.
+    action = models.ForeignKey(
+        Action, on_delete=models.DO_NOTHING, db_constraint=False, related_name="link_changes"
+    )
+    link = models.CharField(max_length=20, choices=Link.choices)
+    # The recommendation's or the lead's id, kept when either is deleted.
+    target_id = models.PositiveBigIntegerField()
+    change = models.CharField(max_length=10, choices=Change.choices)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        indexes = [models.Index(fields=["action", "at"], name="link_change_action_at")]
+
+    def __str__(self):
+        return f"{self.get_link_display()} {self.target_id} {self.change} at {self.at:%d/%m/%Y}"
+
+
 PROGRESS_UPDATES_ARE_APPEND_ONLY = (
     "Progress updates are the action's audit trail: they are never changed or deleted. "
     "Record a new update instead."
@@ -487,6 +519,9 @@ class Evidence(models.Model):
     )
     uploaded_at = models.DateTimeField(auto_now_add=True)
 
+    # Deleted evidence leaves its history row, and a pack for an earlier date still counts it.
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name_plural = "evidence"
         ordering = ["-uploaded_at"]
@@ -496,6 +531,12 @@ class Evidence(models.Model):
 
     def __str__(self):
         return self.description or self.link or self.original_name
+
+    @classmethod
+    def check_file(cls, file) -> None:
+        """The file field's own validators, asked of an upload before anything is stored, so a
+        form or service that takes a file outside a model form keeps the one rule."""
+        cls._meta.get_field("file").run_validators(file)
 
     def get_download_url(self) -> str:
         return reverse(
@@ -566,8 +607,22 @@ class MeasureValue(models.Model):
         return f"{self.measure}: {self.value} ({self.label or self.period_ending})"
 
 
+SCORE_OUT_OF_RANGE = f"Enter a whole number from {SCORE_MIN} (lowest) to {SCORE_MAX} (highest)."
+TARGET_SCORE_OUT_OF_RANGE = (
+    f"Enter a target score from {SCORE_MIN} to {RISK_SCORE_MAX} (likelihood × impact)."
+)
+SCORE_VALIDATORS = [
+    MinValueValidator(SCORE_MIN, SCORE_OUT_OF_RANGE),
+    MaxValueValidator(SCORE_MAX, SCORE_OUT_OF_RANGE),
+]
+TARGET_SCORE_VALIDATORS = [
+    MinValueValidator(SCORE_MIN, TARGET_SCORE_OUT_OF_RANGE),
+    MaxValueValidator(RISK_SCORE_MAX, TARGET_SCORE_OUT_OF_RANGE),
+]
+
+
 def _score_between_1_and_5(field: str, *, nullable: bool = False) -> Q:
-    in_range = Q(**{f"{field}__gte": 1, f"{field}__lte": 5})
+    in_range = Q(**{f"{field}__gte": SCORE_MIN, f"{field}__lte": SCORE_MAX})
     return in_range | Q(**{f"{field}__isnull": True}) if nullable else in_range
 
 
@@ -589,8 +644,12 @@ class Risk(models.Model):
     )
     existing_controls = models.TextField(blank=True)
     additional_controls = models.TextField(blank=True)
-    likelihood = models.PositiveSmallIntegerField(help_text="1–5, before controls.")
-    impact = models.PositiveSmallIntegerField(help_text="1–5, before controls.")
+    likelihood = models.PositiveSmallIntegerField(
+        help_text=SCORED_BEFORE_CONTROLS, validators=SCORE_VALIDATORS
+    )
+    impact = models.PositiveSmallIntegerField(
+        help_text=SCORED_BEFORE_CONTROLS, validators=SCORE_VALIDATORS
+    )
     # The database computes scores, so a score can never disagree with its two factors.
     score = models.GeneratedField(
         expression=F("likelihood") * F("impact"),
@@ -598,17 +657,19 @@ class Risk(models.Model):
         db_persist=True,
     )
     residual_likelihood = models.PositiveSmallIntegerField(
-        null=True, blank=True, help_text="1–5, after controls."
+        null=True, blank=True, help_text=SCORED_AFTER_CONTROLS, validators=SCORE_VALIDATORS
     )
     residual_impact = models.PositiveSmallIntegerField(
-        null=True, blank=True, help_text="1–5, after controls."
+        null=True, blank=True, help_text=SCORED_AFTER_CONTROLS, validators=SCORE_VALIDATORS
     )
     residual_score = models.GeneratedField(
         expression=F("residual_likelihood") * F("residual_impact"),
         output_field=models.PositiveSmallIntegerField(null=True),
         db_persist=True,
     )
-    target_score = models.PositiveSmallIntegerField(null=True, blank=True)
+    target_score = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=TARGET_SCORE_VALIDATORS
+    )
     status = models.CharField(max_length=10, choices=RiskStatus.choices, default=RiskStatus.OPEN)
     order = models.PositiveIntegerField(default=0)
 
@@ -634,7 +695,7 @@ class Risk(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(target_score__isnull=True)
-                | Q(target_score__gte=1, target_score__lte=25),
+                | Q(target_score__gte=SCORE_MIN, target_score__lte=RISK_SCORE_MAX),
                 name="risk_target_score_1_to_25",
             ),
         ]

@@ -6,12 +6,20 @@ import datetime
 from django.db import models
 from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
 
-# Status and RAG values are written out rather than imported: models.py builds the Action
-# manager from this module, so importing models here would be circular.
-COMPLETE = "complete"
-CLOSED = "closed"
-AWAITING_SIGN_OFF = "awaiting_sign_off"
-DONE = (COMPLETE, CLOSED)
+from improvement.criteria import criteria_from_json
+from improvement.rag import assess, derived_rag_only, rag_counts
+from improvement.ratings import DONE_STATUSES, DUE_SOON_DAYS, Rag, RagRule, Status
+
+# What the RAG rule reads of an action, and nothing else; its plan's rule is read once a plan.
+DERIVED_RAG_COLUMNS = (
+    "pk",
+    "plan_id",
+    "status",
+    "due_on",
+    "progress_rag",
+    "impact_evidence",
+    "criteria",
+)
 
 
 class PlanQuerySet(models.QuerySet):
@@ -67,20 +75,20 @@ class ActionQuerySet(models.QuerySet):
         ).distinct()
 
     def open(self):
-        return self.exclude(status__in=DONE)
+        return self.exclude(status__in=DONE_STATUSES)
 
     def done(self):
-        return self.filter(status__in=DONE)
+        return self.filter(status__in=DONE_STATUSES)
 
     def overdue(self, *, on: datetime.date):
         # The same rule as rag.is_overdue: waiting for sign-off does not stop the clock.
         return self.open().filter(due_on__lt=on)
 
-    def due_within(self, *, days: int, on: datetime.date):
+    def due_within(self, *, on: datetime.date, days: int = DUE_SOON_DAYS):
         return self.open().filter(due_on__gte=on, due_on__lte=on + datetime.timedelta(days=days))
 
     def awaiting_sign_off(self):
-        return self.filter(status=AWAITING_SIGN_OFF)
+        return self.filter(status=Status.AWAITING_SIGN_OFF)
 
     def with_latest_update(self):
         """Annotates last_update_at: when the last progress update was written, or None."""
@@ -110,11 +118,44 @@ class ActionQuerySet(models.QuerySet):
         """What a list row shows: plan (for the RAG rule), theme, period, objective and lead."""
         return self.select_related("plan", "theme", "period", "objective", "lead")
 
-    def rag_counts(self) -> dict[str, int]:
-        """Actions per reported progress RAG, in one query."""
-        from improvement.models import Rag
+    def _derived_rags(self, *, today: datetime.date):
+        """(pk, derived RAG) of each action, in two queries (the actions' columns, then their
+        plans' rules): the rule is rag.py's, the one pages and packs call, read over plain
+        values because a model instance per row costs more than the rule itself."""
+        from improvement.models import Plan
 
-        totals = self.order_by().aggregate(
-            **{rag.value: Count("pk", filter=Q(progress_rag=rag.value)) for rag in Rag}
+        rows = list(
+            self.order_by()
+            .prefetch_related(None)
+            .select_related(None)
+            .values_list(*DERIVED_RAG_COLUMNS)
         )
-        return {Rag(value): total for value, total in totals.items()}
+        plans = Plan.objects.filter(pk__in={row[1] for row in rows}).values_list(
+            "pk", "rag_rule", "criteria"
+        )
+        rules = {pk: (rule, criteria_from_json(criteria)) for pk, rule, criteria in plans}
+        for pk, plan_id, status, due_on, reported, evidence, answers in rows:
+            rule, criteria = rules[plan_id]
+            yield (
+                pk,
+                derived_rag_only(
+                    reported=reported,
+                    status=status,
+                    due_on=due_on,
+                    today=today,
+                    impact_evidence=evidence or "",
+                    assessments=assess(criteria, answers or {})
+                    if rule == RagRule.CRITERIA
+                    else None,
+                ),
+            )
+
+    def derived_rag_counts(self, *, today: datetime.date) -> dict[Rag, int]:
+        """Actions per derived RAG as at the day, every RAG listed: the figures a pack counts."""
+        return rag_counts(rag for _pk, rag in self._derived_rags(today=today))
+
+    def derived_rag_is(self, rag: str, *, today: datetime.date):
+        """The actions whose derived RAG on the day is `rag`: one query to decide, then a
+        filter on their keys, so the result still composes with other filters."""
+        chosen = [pk for pk, derived in self._derived_rags(today=today) if derived == rag]
+        return self.filter(pk__in=chosen)

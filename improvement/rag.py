@@ -1,20 +1,27 @@
 """RAG rules: pure functions, no database, one place for pages, packs and exports.
 
 Officers report a progress RAG; the plan's rule derives another from the facts (dates, or the
-criteria some councils rate by). Both are shown, and a disagreement is flagged rather than
-silently corrected, because the board needs to see optimism as much as slippage.
+criteria some councils rate by). The derived one is what every page shows and counts, with the
+reported one beside it where they differ, because the board needs to see optimism as much as
+slippage. See docs/rag.md.
 """
 
 import datetime
-from collections.abc import Mapping, Sequence
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from improvement.criteria import STANDARD_CRITERIA, Criterion
-from improvement.models import DONE_STATUSES, Plan, Rag, Status
+from improvement.ratings import DONE_STATUSES, DUE_SOON_DAYS, Rag, RagRule, Status
 
-DUE_SOON_DAYS = 14
-NO_UPDATE_DAYS = 30
 MET, NOT_MET, NOT_ASSESSED = "Met", "Not met", "Not assessed"
+AS_REPORTED = "as reported"
+BLUE_NOT_EARNED = "blue is for an action complete with its impact evidenced"
+IMPACT_BLUE_NOT_EARNED = "reported blue; " + BLUE_NOT_EARNED
+# A measure within this fraction of its target (on the wrong side) is amber rather than red.
+MEASURE_AMBER_MARGIN = 0.10
+# Risk scores (likelihood x impact, 1-25) from which a risk is in the medium and high bands.
+RISK_MEDIUM_FROM, RISK_HIGH_FROM = 8, 15
 
 
 @dataclass(frozen=True)
@@ -45,6 +52,15 @@ class DerivedRag:
     disagreement: str = ""
     # Under the criteria rule, what the rule read: each criterion and the action's answer.
     assessments: tuple[Assessment, ...] = ()
+    reported: Rag = Rag.NOT_RATED
+    # The impact RAG as shown: the officer's, except that blue needs the action delivered.
+    impact: Rag = Rag.NOT_RATED
+    impact_note: str = ""
+
+    @property
+    def differs(self) -> bool:
+        """Whether pages show "(reported ...)" beside the derived RAG."""
+        return self.reported != self.rag
 
 
 def days_overdue(*, due_on: datetime.date | None, status: str, today: datetime.date) -> int:
@@ -57,23 +73,40 @@ def is_overdue(*, due_on: datetime.date | None, status: str, today: datetime.dat
     return days_overdue(due_on=due_on, status=status, today=today) > 0
 
 
-def completed_rag(*, impact_evidence: str) -> Rag:
-    """Complete and evidenced is blue; complete without impact evidence stays green."""
-    return Rag.BLUE if impact_evidence.strip() else Rag.GREEN
+def completed_rag(*, impact_evidence: str, status: str = Status.COMPLETE) -> Rag:
+    """Blue is delivered and evidenced: complete (which only sign-off or the council's own
+    record makes it) with evidence of impact recorded. Anything else done is green."""
+    return Rag.BLUE if status == Status.COMPLETE and impact_evidence.strip() else Rag.GREEN
+
+
+def shown_impact_rag(*, impact_rag: str, derived: str) -> tuple[Rag, str]:
+    """The impact RAG a page or pack shows, and a note when it is not the one reported."""
+    impact = Rag(impact_rag or Rag.NOT_RATED)
+    if impact == Rag.BLUE and derived != Rag.BLUE:
+        return Rag.GREEN, IMPACT_BLUE_NOT_EARNED
+    return impact, ""
+
+
+def _plural_days(days: int) -> str:
+    return f"{days} day{'s' if days != 1 else ''}"
+
+
+def _overdue(*, status: str, due_on, today) -> tuple[Rag, str] | None:
+    if overdue := days_overdue(due_on=due_on, status=status, today=today):
+        return Rag.RED, f"{_plural_days(overdue)} overdue"
+    return None
 
 
 def _by_dates(*, reported: Rag, status: str, due_on, today) -> tuple[Rag, str]:
-    overdue = days_overdue(due_on=due_on, status=status, today=today)
-    if overdue:
-        return Rag.RED, f"{overdue} day{'s' if overdue != 1 else ''} overdue"
     if (
         due_on is not None
         and status == Status.NOT_STARTED
-        and (due_on - today).days <= DUE_SOON_DAYS
+        and (days := (due_on - today).days) <= DUE_SOON_DAYS
     ):
-        days = (due_on - today).days
-        return Rag.AMBER, f"not started, due in {days} day{'s' if days != 1 else ''}"
-    return reported, "as reported"
+        return Rag.AMBER, f"not started, due in {_plural_days(days)}"
+    if reported == Rag.BLUE:
+        return Rag.GREEN, BLUE_NOT_EARNED
+    return reported, AS_REPORTED
 
 
 def _plural(count: int, word: str = "criterion", plural: str = "criteria") -> str:
@@ -95,6 +128,26 @@ def _by_criteria(assessments: Sequence[Assessment]) -> tuple[Rag, str]:
     return Rag.GREEN, "all criteria met"
 
 
+def _done(*, status: str, impact_evidence: str) -> tuple[Rag, str]:
+    rag = completed_rag(impact_evidence=impact_evidence, status=status)
+    if status == Status.CLOSED:
+        return rag, "closed"
+    return rag, "complete" if rag == Rag.BLUE else "complete, impact not evidenced"
+
+
+def _rule(
+    *, reported: Rag, status: str, due_on, today, impact_evidence: str, assessments
+) -> tuple[Rag, str]:
+    if status in DONE_STATUSES:
+        return _done(status=status, impact_evidence=impact_evidence)
+    # A date gone by is a fact no criterion outweighs: overdue is red under every rule.
+    if overdue := _overdue(status=status, due_on=due_on, today=today):
+        return overdue
+    if assessments is not None:
+        return _by_criteria(assessments)
+    return _by_dates(reported=reported, status=status, due_on=due_on, today=today)
+
+
 def derive_rag(
     *,
     reported: str,
@@ -102,26 +155,61 @@ def derive_rag(
     due_on: datetime.date | None,
     today: datetime.date,
     impact_evidence: str = "",
-    rule: str = Plan.RagRule.DATES,
+    rule: str = RagRule.DATES,
     assessments: Sequence[Assessment] | None = None,
+    impact_rag: str = Rag.NOT_RATED,
 ) -> DerivedRag:
     """`assessments` (from `assess`) are what the criteria rule reads; none given, the plan's
     standard criteria, none yet assessed."""
     reported = Rag(reported or Rag.NOT_RATED)
-    by_criteria = rule == Plan.RagRule.CRITERIA
+    by_criteria = rule == RagRule.CRITERIA
     assessments = tuple(assessments or assess(STANDARD_CRITERIA, {})) if by_criteria else ()
-    if status in DONE_STATUSES:
-        rag, reason = completed_rag(impact_evidence=impact_evidence), "complete"
-    elif by_criteria:
-        rag, reason = _by_criteria(assessments)
-    else:
-        rag, reason = _by_dates(reported=reported, status=status, due_on=due_on, today=today)
+    rag, reason = _rule(
+        reported=reported,
+        status=status,
+        due_on=due_on,
+        today=today,
+        impact_evidence=impact_evidence,
+        assessments=assessments if by_criteria else None,
+    )
     disagreement = ""
-    # A rule that cannot rate the action yet (criteria not assessed) has nothing to disagree with.
+    # A rule that cannot rate the action yet (criteria not assessed) has nothing to disagree
+    # with, and a done action's RAG is its completion, not a verdict on the lead's report.
     rated = Rag.NOT_RATED not in (reported, rag)
-    if rated and reported != rag and reason not in ("as reported", "complete"):
+    if rated and reported != rag and reason != AS_REPORTED and status not in DONE_STATUSES:
         disagreement = f"reported {reported.label.lower()}, {reason}"
-    return DerivedRag(rag=rag, reason=reason, disagreement=disagreement, assessments=assessments)
+    impact, impact_note = shown_impact_rag(impact_rag=impact_rag, derived=rag)
+    return DerivedRag(
+        rag=rag,
+        reason=reason,
+        disagreement=disagreement,
+        assessments=assessments,
+        reported=reported,
+        impact=impact,
+        impact_note=impact_note,
+    )
+
+
+def derived_rag_only(
+    *,
+    reported: str,
+    status: str,
+    due_on: datetime.date | None,
+    today: datetime.date,
+    impact_evidence: str = "",
+    assessments: Sequence[Assessment] | None = None,
+) -> Rag:
+    """derive_rag's RAG alone, for counting and filtering whole plans: the same rule, without
+    the reason, the disagreement and the impact RAG a page row shows. `assessments` given means
+    the criteria rule."""
+    return _rule(
+        reported=Rag(reported or Rag.NOT_RATED),
+        status=status,
+        due_on=due_on,
+        today=today,
+        impact_evidence=impact_evidence,
+        assessments=assessments,
+    )[0]
 
 
 def derive_action_rag(action, *, today: datetime.date) -> DerivedRag:
@@ -136,7 +224,36 @@ def derive_action_rag(action, *, today: datetime.date) -> DerivedRag:
         rule=plan.rag_rule,
         assessments=(
             assess(plan.criterion_list(), action.criteria or {})
-            if plan.rag_rule == Plan.RagRule.CRITERIA
+            if plan.rag_rule == RagRule.CRITERIA
             else None
         ),
+        impact_rag=action.impact_rag,
     )
+
+
+def rag_counts(rags: Iterable[str]) -> dict[Rag, int]:
+    """How many of each RAG, every RAG listed (none is left out for having no actions)."""
+    counts = Counter(Rag(rag) for rag in rags)
+    return {rag: counts.get(rag, 0) for rag in Rag}
+
+
+def measure_rag(value: float | None, target: float | None, direction: str) -> Rag:
+    """A measure's latest value against its target, in its direction ("higher" is better, or
+    "lower"); unrated without a value or a target."""
+    if value is None or target is None:
+        return Rag.NOT_RATED
+    gap = (value - target) if direction == "higher" else (target - value)
+    if gap >= 0:
+        return Rag.GREEN
+    if abs(gap) <= abs(target) * MEASURE_AMBER_MARGIN:
+        return Rag.AMBER
+    return Rag.RED
+
+
+def risk_band(score: int) -> str:
+    """The colour band of a risk score on the heat map: "high", "medium" or "low"."""
+    if score >= RISK_HIGH_FROM:
+        return "high"
+    if score >= RISK_MEDIUM_FROM:
+        return "medium"
+    return "low"

@@ -1,9 +1,10 @@
 """The plan page's list as a report for people to read, sort and print.
 
 Not the importer's layout (that is importing/export.py, the plan workbook): headings in words,
-names rather than ids, the RAG the plan's rule derives beside the one reported, and a title
-saying which filter made the list, so a printed page cannot pass for the whole plan. Text goes
-through formats.write_cell, so nothing in the file is a formula.
+names rather than ids, the RAG the plan's rule derives (the one every page counts) with the one
+reported beside it, and a title saying which filter made the list, so a printed page cannot
+pass for the whole plan. Text goes through formats.write_cell, so nothing in the file is a
+formula.
 """
 
 import datetime
@@ -53,6 +54,12 @@ def _last_update(action: Action) -> str:
     return Truncator((action.last_update_commentary or "").strip()).chars(LAST_UPDATE_CHARACTERS)
 
 
+def _impact(action: Action) -> str:
+    derived = action.derived
+    note = f" ({derived.impact_note})" if derived.impact_note else ""
+    return f"{derived.impact.label}{note}"
+
+
 @dataclass(frozen=True)
 class Column:
     heading: str
@@ -72,11 +79,11 @@ COLUMNS = (
     # A date when the plan gave one; otherwise the words it used ("On going"), as written.
     Column("Due date", 12, lambda a: a.due_on or a.due_text, wrap=True),
     Column("Status", 14, lambda a: a.get_status_display(), wrap=True),
-    Column(
-        "Reported RAG", 11, lambda a: a.get_progress_rag_display(), rag=lambda a: a.progress_rag
-    ),
-    Column("Derived RAG", 11, lambda a: Rag(a.derived.rag).label, rag=lambda a: a.derived.rag),
+    # The RAG every page counts, then what the lead reported beside it.
+    Column("RAG", 11, lambda a: a.derived.rag.label, rag=lambda a: a.derived.rag),
+    Column("Reported RAG", 11, lambda a: a.derived.reported.label, rag=lambda a: a.progress_rag),
     Column("Why", 22, lambda a: capfirst(a.derived.reason), wrap=True),
+    Column("Impact RAG", 11, _impact, wrap=True, rag=lambda a: a.derived.impact),
     Column("Last update", 50, _last_update, wrap=True),
     Column("Last update on", 12, _last_update_on),
     Column(

@@ -5,11 +5,11 @@ from dataclasses import dataclass, field
 
 from django.db.models import F, Prefetch
 
-from improvement.models import Action, Plan, ProgressUpdate, Status
-from improvement.rag import derive_action_rag
+from improvement.models import Action, Plan, ProgressUpdate
+from improvement.rag import derive_action_rag, is_overdue
+from improvement.ratings import DONE_STATUSES, DUE_SOON_DAYS, Status
 from inspections.models import Recommendation
 
-DUE_SOON_WINDOW_DAYS = 30
 DUE_REVISED = "Due date revised %(count)d time%(plural)s; first due %(first)s"
 
 
@@ -29,13 +29,13 @@ def with_derived_rag(actions, *, today: datetime.date) -> list[Action]:
 
 
 def _group_key(action: Action, *, today: datetime.date) -> str:
-    if action.status in (Status.COMPLETE, Status.CLOSED):
+    if action.status in DONE_STATUSES:
         return "complete"
     if action.status == Status.AWAITING_SIGN_OFF:
         return "awaiting"
-    if action.due_on is not None and action.due_on < today:
+    if is_overdue(due_on=action.due_on, status=action.status, today=today):
         return "overdue"
-    if action.due_on is not None and (action.due_on - today).days <= DUE_SOON_WINDOW_DAYS:
+    if action.due_on is not None and (action.due_on - today).days <= DUE_SOON_DAYS:
         return "due_soon"
     return "later"
 
@@ -44,7 +44,7 @@ def my_actions(*, user, today: datetime.date) -> list[ActionGroup]:
     """The actions a user leads, co-leads or is delegated, in the groups the home page shows."""
     groups = {
         "overdue": ActionGroup("overdue", "Overdue"),
-        "due_soon": ActionGroup("due_soon", f"Due in the next {DUE_SOON_WINDOW_DAYS} days"),
+        "due_soon": ActionGroup("due_soon", f"Due in the next {DUE_SOON_DAYS} days"),
         "later": ActionGroup("later", "Due later"),
         "awaiting": ActionGroup("awaiting", "Awaiting sign-off"),
         "complete": ActionGroup("complete", "Complete"),

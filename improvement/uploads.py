@@ -157,7 +157,8 @@ def content_type_for(name: str) -> str:
 
 
 def validate_evidence_file(value) -> None:
-    """The one rule for evidence files: on the model field, so site forms and admin share it."""
+    """The one rule for evidence files, the validator of `Evidence.file`: a model form runs it
+    with the field, and a form or service holding an upload asks `Evidence.check_file`."""
     if getattr(value, "_committed", False):
         return  # Checked when it was uploaded; stored names carry no extension to check.
     check_file(value)

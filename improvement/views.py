@@ -129,7 +129,7 @@ def plan_detail(request, slug):
             "filter": filterset,
             "page": page,
             "actions": selectors.with_derived_rag(page.object_list, today=today),
-            "rag_counts": actions.rag_counts(),
+            "rag_counts": actions.derived_rag_counts(today=today),
             "query": query.urlencode(),
             "fix_filters_message": FIX_FILTERS_TO_LIST,
             "can_download_plan_workbook": can_download_plan_workbook(request.user, plan),
@@ -234,49 +234,66 @@ def _update_kwargs(data: dict) -> dict:
     return kwargs
 
 
+def _update_message(result: services.UpdateResult) -> tuple[int, str]:
+    if not result.changed:
+        return messages.INFO, NOTHING_CHANGED
+    if result.sign_off_requested:
+        return messages.SUCCESS, SIGN_OFF_REQUESTED
+    return messages.SUCCESS, UPDATE_SAVED
+
+
+def _stale_page(request, template: str, context: dict, stale: services.StaleEdit):
+    # Show their change, and offer the form again against the version now stored.
+    form = context["form"]
+    form.data = form.data.copy()
+    form.data["version"] = stale.action.version
+    return render(request, template, {**context, "stale": stale}, status=409)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def action_update(request, slug, reference):
     plan = _readable_plan(request, slug)
     action = _action(plan, reference)
-    if not can_update_action(request.user, action):
-        raise PermissionDenied
     form = UpdateActionForm(
         request.POST or None,
         request.FILES or None,
         initial=UpdateActionForm.initial_for(action),
         upload_cut_short=uploads.upload_cut_short(request),
     )
-    stale = None
+    context = {"plan": plan, "action": action, "form": form, "stale": None}
     if request.method == "POST" and form.is_valid():
+        # The service asks whether this user may update the action, so a write asks once.
         try:
-            update = services.update_action(
+            result = services.update_action(
                 action=action, by=request.user, **_update_kwargs(form.cleaned_data)
             )
-        except services.StaleEdit as refused:
-            stale = refused
+        except services.StaleEdit as stale:
+            return _stale_page(request, "improvement/action_update.html", context, stale)
         except ValidationError as refused:
             _show_refusal(form, refused)
         else:
-            if update is None:
-                messages.info(request, NOTHING_CHANGED)
-            elif action.status == Status.AWAITING_SIGN_OFF and update.status_before != (
-                Status.AWAITING_SIGN_OFF
-            ):
-                messages.success(request, SIGN_OFF_REQUESTED)
-            else:
-                messages.success(request, UPDATE_SAVED)
+            messages.add_message(request, *_update_message(result))
             return redirect(action)
-    if stale is not None:
-        # Show their change, and offer the form again against the version now stored.
-        form.data = form.data.copy()
-        form.data["version"] = stale.action.version
-    return render(
-        request,
-        "improvement/action_update.html",
-        {"plan": plan, "action": action, "form": form, "stale": stale},
-        status=409 if stale else 200,
+    elif not can_update_action(request.user, action):
+        raise PermissionDenied
+    return render(request, "improvement/action_update.html", context)
+
+
+def _decide_sign_off(request, action: Action, data: dict) -> str:
+    """Sign the action off or send it back, as the form decided; the message to show."""
+    if data["decision"] == SignOffForm.SIGN_OFF:
+        services.sign_off(
+            action=action,
+            by=request.user,
+            expected_version=data["version"],
+            commentary=data["comment"],
+        )
+        return SIGNED_OFF
+    services.send_back(
+        action=action, by=request.user, expected_version=data["version"], reason=data["comment"]
     )
+    return SENT_BACK
 
 
 @login_required
@@ -284,38 +301,21 @@ def action_update(request, slug, reference):
 def action_sign_off(request, slug, reference):
     plan = _readable_plan(request, slug)
     action = _action(plan, reference)
-    if not can_sign_off(request.user, action):
-        raise PermissionDenied
     form = SignOffForm(request.POST or None, initial={"version": action.version})
-    stale = None
+    context = {"plan": plan, "action": action, "form": form, "stale": None}
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
+        # The services ask whether this user may sign off, so a decision asks once.
         try:
-            if data["decision"] == SignOffForm.SIGN_OFF:
-                services.sign_off(
-                    action=action,
-                    by=request.user,
-                    expected_version=data["version"],
-                    commentary=data["comment"],
-                )
-                messages.success(request, SIGNED_OFF)
-            else:
-                services.send_back(
-                    action=action,
-                    by=request.user,
-                    expected_version=data["version"],
-                    reason=data["comment"],
-                )
-                messages.success(request, SENT_BACK)
-        except services.StaleEdit as refused:
-            stale = refused
+            message = _decide_sign_off(request, action, form.cleaned_data)
+        except services.StaleEdit as stale:
+            return render(
+                request, "improvement/action_sign_off.html", {**context, "stale": stale}, status=409
+            )
         except ValidationError as refused:
             _show_refusal(form, refused, aliases={"reason": "comment"})
         else:
+            messages.success(request, message)
             return redirect(action)
-    return render(
-        request,
-        "improvement/action_sign_off.html",
-        {"plan": plan, "action": action, "form": form, "stale": stale},
-        status=409 if stale else 200,
-    )
+    elif not can_sign_off(request.user, action):
+        raise PermissionDenied
+    return render(request, "improvement/action_sign_off.html", context)

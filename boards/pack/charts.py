@@ -18,7 +18,8 @@ RAG_COLOURS = {
     Rag.BLUE: "#1d70b8",
     Rag.NOT_RATED: "#b1b4b6",
 }
-RAG_ORDER = [Rag.RED, Rag.AMBER, Rag.GREEN, Rag.BLUE, Rag.NOT_RATED]
+# The order the choices declare, which the RAG key and every count table follow.
+RAG_ORDER = list(Rag)
 FONT = "DejaVu Sans, Arial, sans-serif"
 
 

@@ -1,32 +1,33 @@
 """What moved since the last issued pack, and which actions are slow to progress.
 
-Pure functions over snapshots (plain dicts), so the figures frozen in one pack can always be
-recomputed from two stored snapshots. Actions are matched by reference, risks by reference:
-both are stable within a plan.
+Pure functions over snapshots (boards/pack/schema.py), so the figures frozen in one pack can
+always be recomputed from two stored snapshots. Actions are matched by reference, risks by
+reference: both are stable within a plan.
 """
 
-from improvement.models import Rag
+from boards.pack.schema import ActionBrief, ActionRow, Movement, PlanAsAt, RiskRow
+from improvement.ratings import RAG_RANKED
 
 # Derived RAG from worst to best; "not rated" has no place, so it neither improves nor declines.
-RAG_RANK = {Rag.RED: 0, Rag.AMBER: 1, Rag.GREEN: 2, Rag.BLUE: 3}
+RAG_RANK = {rag: rank for rank, rag in enumerate(RAG_RANKED)}
 SLOW_NO_IMPROVEMENT = "no improvement across the last two packs"
 SLOW_DUE_REVISED = "due date revised {n} times"
 
 
-def _rank(action: dict) -> int | None:
+def _rank(action: ActionRow) -> int | None:
     return RAG_RANK.get(action["rag"])
 
 
-def risk_rating(risk: dict) -> int:
+def risk_rating(risk: RiskRow) -> int:
     """The score the board watches: after controls where assessed, otherwise before."""
     return risk["residual_score"] or risk["score"]
 
 
-def _brief(action: dict) -> dict:
+def _brief(action: ActionRow) -> ActionBrief:
     return {"reference": action["reference"], "text": action["text"], "lead": action["lead"]}
 
 
-def _action_moves(before: dict, now: dict) -> list[tuple[str, dict]]:
+def _action_moves(before: ActionRow, now: ActionRow) -> list[tuple[str, dict]]:
     moves = []
     if now["done"] and not before["done"]:
         moves.append(("completed", {}))
@@ -42,8 +43,8 @@ def _action_moves(before: dict, now: dict) -> list[tuple[str, dict]]:
     return moves
 
 
-def movement(previous: dict | None, current: dict) -> dict:
-    result = {
+def movement(previous: PlanAsAt | None, current: PlanAsAt) -> Movement:
+    result: Movement = {
         "previous_as_at": previous["as_at"] if previous else None,
         "improved": [],
         "declined": [],
@@ -81,11 +82,11 @@ def movement(previous: dict | None, current: dict) -> dict:
     return result
 
 
-def _no_better(now: dict, then: dict) -> bool:
+def _no_better(now: ActionRow, then: ActionRow) -> bool:
     return _rank(now) is not None and _rank(then) is not None and _rank(now) <= _rank(then)
 
 
-def slow_to_progress(current: dict, earlier: list[dict]) -> dict[str, str]:
+def slow_to_progress(current: PlanAsAt, earlier: list[PlanAsAt]) -> dict[str, str]:
     """Open actions the Improvement Notice calls slow: {reference: reason}.
 
     `earlier` is the previous issued packs' snapshots, newest first. No improvement across the

@@ -19,6 +19,7 @@ from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from boards.pack import sections
+from boards.pack.schema import upgrade
 
 # A host that can never resolve (RFC 6761): relative URLs in the pack resolve against it, and
 # the fetcher maps it onto the static files instead of any network.
@@ -78,7 +79,9 @@ class RenderedPack:
     pages: int
 
 
-def pack_context(snapshot: dict, *, draft: bool = False, version: int | None = None) -> dict:
+def pack_context(stored: dict, *, draft: bool = False, version: int | None = None) -> dict:
+    """What the template reads, from a snapshot of any version the pack was issued in."""
+    snapshot = upgrade(stored)
     return {
         "snapshot": snapshot,
         "plan": snapshot["plan"],

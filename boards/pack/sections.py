@@ -9,12 +9,19 @@ from collections import Counter
 
 from boards.pack import charts
 from boards.pack.movement import risk_rating
-from improvement.models import Rag, Status
-from improvement.rag import NO_UPDATE_DAYS
+from boards.pack.schema import Movement, Snapshot
+from improvement.rag import measure_rag, risk_band, shown_impact_rag
+from improvement.ratings import (
+    DUE_SOON_DAYS,
+    NO_UPDATE_DAYS,
+    SCORE_MAX,
+    SCORE_MIN,
+    Rag,
+    Status,
+    severity,
+)
 
 TREND_PERIODS = 12
-# A measure within this fraction of its target (on the wrong side) is amber rather than red.
-MEASURE_AMBER_MARGIN = 0.10
 NO_THEME = "No theme"
 
 
@@ -33,18 +40,27 @@ def _rag_label(value: str) -> str:
 
 
 def _action_row(action: dict, *, slow: dict) -> dict:
+    # Stored snapshots keep their own derived RAG; impact is shown by today's blue rule, which
+    # reads only that RAG, so a pack issued years ago renders the same way.
+    impact, impact_note = shown_impact_rag(
+        impact_rag=action.get("impact_rag", ""), derived=action["rag"]
+    )
     return {
         **action,
         "due": as_date(action["due_on"]),
         "last_update": as_date(action["last_update_on"]),
         "rag_label": _rag_label(action["rag"]),
         "progress_rag_label": _rag_label(action["progress_rag"]),
+        "reported_differs": (action["progress_rag"] or Rag.NOT_RATED) != action["rag"],
+        "impact_rag_shown": impact.value,
+        "impact_rag_label": impact.label,
+        "impact_note": impact_note,
         "status_label": Status(action["status"]).label,
         "slow": slow.get(action["reference"], ""),
     }
 
 
-def summary(snapshot: dict, actions: list[dict], coverage: list[dict]) -> dict:
+def summary(snapshot: Snapshot, actions: list[dict], coverage: list[dict]) -> dict:
     themes = {t["id"]: t["name"] for t in snapshot["themes"]}
     by_theme: dict[str, Counter] = {name: Counter() for name in themes.values()}
     for action in actions:
@@ -126,15 +142,11 @@ def _overall(actions: list[dict]) -> str:
         return "No actions"
     if all(a["done"] for a in actions):
         return "Complete"
-    worst = min((a for a in actions if not a["done"]), key=lambda a: _worst_first(a["rag"]))
+    worst = min((a for a in actions if not a["done"]), key=lambda a: severity(a["rag"]))
     return _rag_label(worst["rag"])
 
 
-def _worst_first(rag: str) -> int:
-    return [Rag.RED, Rag.AMBER, Rag.NOT_RATED, Rag.GREEN, Rag.BLUE].index(Rag(rag))
-
-
-def recommendations(snapshot: dict, actions: list[dict]) -> list[dict]:
+def recommendations(snapshot: Snapshot, actions: list[dict]) -> list[dict]:
     rows = []
     for rec in snapshot["recommendations"]:
         linked = [a for a in actions if rec["id"] in a["recommendation_ids"]]
@@ -148,18 +160,7 @@ def recommendations(snapshot: dict, actions: list[dict]) -> list[dict]:
     return rows
 
 
-def measure_rag(value: float | None, target: float | None, direction: str) -> str:
-    if value is None or target is None:
-        return Rag.NOT_RATED
-    gap = (value - target) if direction == "higher" else (target - value)
-    if gap >= 0:
-        return Rag.GREEN
-    if abs(gap) <= abs(target) * MEASURE_AMBER_MARGIN:
-        return Rag.AMBER
-    return Rag.RED
-
-
-def measures(snapshot: dict) -> list[dict]:
+def measures(snapshot: Snapshot) -> list[dict]:
     rows = []
     for measure in snapshot["measures"]:
         values = measure["values"][-TREND_PERIODS:]
@@ -195,24 +196,16 @@ def _heat_map(pairs: list[tuple[int, int]]) -> list[dict]:
                 {
                     "impact": impact,
                     "count": counts.get((likelihood, impact), 0),
-                    "band": _band(likelihood * impact),
+                    "band": risk_band(likelihood * impact),
                 }
-                for impact in range(1, 6)
+                for impact in range(SCORE_MIN, SCORE_MAX + 1)
             ],
         }
-        for likelihood in range(5, 0, -1)
+        for likelihood in range(SCORE_MAX, SCORE_MIN - 1, -1)
     ]
 
 
-def _band(score: int) -> str:
-    if score >= 15:
-        return "high"
-    if score >= 8:
-        return "medium"
-    return "low"
-
-
-def risks(snapshot: dict, movement: dict) -> dict:
+def risks(snapshot: Snapshot, movement: Movement) -> dict:
     changed = {r["reference"]: r for r in movement["risks_rose"] + movement["risks_fell"]}
     open_risks = [r for r in snapshot["risks"] if r["status"] == "open"]
     rows = []
@@ -223,7 +216,7 @@ def risks(snapshot: dict, movement: dict) -> dict:
                 **risk,
                 "rating": risk_rating(risk),
                 "reviewed": as_date(risk["reviewed_on"]),
-                "band": _band(risk_rating(risk)),
+                "band": risk_band(risk_rating(risk)),
                 "change": (
                     f"{'Rose' if change['to'] > change['from'] else 'Fell'} from {change['from']}"
                     if change
@@ -244,7 +237,7 @@ def risks(snapshot: dict, movement: dict) -> dict:
     }
 
 
-def appendix(snapshot: dict, actions: list[dict]) -> list[dict]:
+def appendix(snapshot: Snapshot, actions: list[dict]) -> list[dict]:
     objectives = {o["id"]: o for o in snapshot["objectives"]}
     themes = [*snapshot["themes"], {"id": None, "name": NO_THEME}]
     result = []
@@ -284,7 +277,7 @@ MOVEMENT_LISTS = [
 ]
 
 
-def movement_lists(movement: dict) -> list[dict]:
+def movement_lists(movement: Movement) -> list[dict]:
     return [
         {"title": title, "rows": [{**row, "detail": detail(row)} for row in movement[key]]}
         for key, title, detail in MOVEMENT_LISTS
@@ -292,7 +285,7 @@ def movement_lists(movement: dict) -> list[dict]:
     ]
 
 
-def build(snapshot: dict) -> dict:
+def build(snapshot: Snapshot) -> dict:
     """Every section of the pack, from the snapshot with its frozen movement and slow flags."""
     as_at = as_date(snapshot["as_at"])
     slow = snapshot.get("slow", {})
@@ -320,8 +313,8 @@ def build(snapshot: dict) -> dict:
 
 RAG_KEY = [
     (Rag.RED, "Overdue, or off track and needs the board's attention"),
-    (Rag.AMBER, "Some slippage, or not started and due within 14 days"),
+    (Rag.AMBER, f"Some slippage, or not started and due within {DUE_SOON_DAYS} days"),
     (Rag.GREEN, "On track, or complete with impact not yet evidenced"),
-    (Rag.BLUE, "Complete, with impact evidenced"),
+    (Rag.BLUE, "Delivered: complete and signed off, with its impact evidenced"),
     (Rag.NOT_RATED, "Not yet rated"),
 ]

@@ -1,9 +1,9 @@
 """The plan as it stood at the end of an as-at date, read from history, as plain JSON.
 
-Everything is read from simple-history's `as_of`, so a pack re-rendered next year shows the
-figures the board saw. What is not historied (themes, objectives, leads' names and which
-recommendations an action serves) is read as it is now; those rarely change and the snapshot
-freezes them on issue anyway.
+Actions, themes, objectives, leads' names, evidence, risks, measures, recommendations and the
+board's action log are read from simple-history as they were at the cut-off; an action's
+recommendation and co-lead links are today's links with the later LinkChange rows undone. Only
+periods and the plan's own facts are read as they are now. The shape is boards/pack/schema.py.
 
 The number of queries is fixed whatever the size of the plan: each kind of row is read once.
 """
@@ -15,10 +15,23 @@ from django.utils import timezone
 
 from boards.models import Meeting, MeetingAction, Pack
 from boards.pack.movement import movement, slow_to_progress
+from boards.pack.schema import (
+    VERSION,
+    ActionRow,
+    MeasureRow,
+    PlanAsAt,
+    RecommendationRow,
+    RiskRow,
+    Snapshot,
+    upgrade,
+)
+from improvement.link_history import links_as_at
 from improvement.models import (
     DONE_STATUSES,
     Action,
+    Evidence,
     Lead,
+    LinkChange,
     Measure,
     MeasureValue,
     Objective,
@@ -31,8 +44,6 @@ from improvement.models import (
 )
 from improvement.rag import days_overdue, derive_action_rag
 from inspections.models import Recommendation
-
-SNAPSHOT_SCHEMA = 1
 
 
 def end_of_day(day: datetime.date) -> datetime.datetime:
@@ -47,7 +58,7 @@ def _number(value) -> float | None:
     return None if value is None else float(value)
 
 
-def take_snapshot(*, plan: Plan, as_at: datetime.date, board=None, meeting=None) -> dict:
+def take_snapshot(*, plan: Plan, as_at: datetime.date, board=None, meeting=None) -> PlanAsAt:
     cutoff = end_of_day(as_at)
     # Historical rows rather than as_of()'s instances: Action's history leaves out updated_at,
     # and simple-history fetches left-out fields with one query per instance.
@@ -60,11 +71,22 @@ def take_snapshot(*, plan: Plan, as_at: datetime.date, board=None, meeting=None)
     )
     risks = list(Risk.history.as_of(cutoff).filter(plan_id=plan.pk).order_by("order", "id"))
     meeting_actions = _open_meeting_actions(board=board, meeting=meeting, as_at=as_at)
+    links = links_as_at(action_ids=[a.id for a in actions], cutoff=cutoff)
     lead_ids = {a.lead_id for a in actions} | {r.owner_id for r in risks}
     lead_ids |= {m.owner_id for m in meeting_actions}
-    leads = dict(Lead.objects.filter(pk__in=lead_ids - {None}).values_list("pk", "name"))
+    lead_ids |= {pk for co_leads in links[LinkChange.Link.CO_LEAD].values() for pk in co_leads}
+    leads = {
+        lead.id: lead.name
+        for lead in _as_at(Lead.history.filter(id__in=lead_ids - {None}), cutoff, named=lead_ids)
+    }
+    themes = _as_at(
+        Theme.history.filter(plan_id=plan.pk), cutoff, named={a.theme_id for a in actions}
+    )
+    objectives = _as_at(
+        Objective.history.filter(plan_id=plan.pk), cutoff, named={a.objective_id for a in actions}
+    )
     return {
-        "schema": SNAPSHOT_SCHEMA,
+        "version": VERSION,
         "as_at": as_at.isoformat(),
         "taken_at": timezone.now().isoformat(),
         "plan": {
@@ -78,10 +100,15 @@ def take_snapshot(*, plan: Plan, as_at: datetime.date, board=None, meeting=None)
         "meeting": (
             {"held_on": _iso(meeting.held_on), "title": meeting.title} if meeting else None
         ),
-        "themes": list(Theme.objects.filter(plan=plan).values("id", "name")),
-        "objectives": list(Objective.objects.filter(plan=plan).values("id", "title", "theme_id")),
+        "themes": [
+            {"id": t.id, "name": t.name} for t in sorted(themes, key=lambda t: (t.order, t.name))
+        ],
+        "objectives": [
+            {"id": o.id, "title": o.title, "theme_id": o.theme_id}
+            for o in sorted(objectives, key=lambda o: (o.order, o.id))
+        ],
         "periods": list(Period.objects.filter(plan=plan).values("id", "name")),
-        "actions": _actions(plan, actions, leads=leads, as_at=as_at, cutoff=cutoff),
+        "actions": _actions(plan, actions, leads=leads, links=links, as_at=as_at, cutoff=cutoff),
         "recommendations": _recommendations(plan, cutoff=cutoff),
         "measures": _measures(plan, cutoff=cutoff, as_at=as_at),
         "risks": [_risk(r, leads=leads) for r in risks],
@@ -99,7 +126,36 @@ def take_snapshot(*, plan: Plan, as_at: datetime.date, board=None, meeting=None)
     }
 
 
-def _actions(plan, actions, *, leads, as_at, cutoff) -> list[dict]:
+def _as_at(history, cutoff, *, named: set) -> list:
+    """Each row's historical version at the cut-off, deleted rows left out.
+
+    A row an action still names is kept whatever: deleted later than its last version at the
+    cut-off, or first recorded after it (it existed before its history began), it reads as the
+    version nearest the cut-off.
+    """
+    latest, first = {}, {}
+    for row in history.order_by("history_date", "history_id"):
+        first.setdefault(row.id, row)
+        if row.history_date <= cutoff:
+            latest[row.id] = row
+    kept = [row for pk, row in latest.items() if row.history_type != "-" or pk in named]
+    return kept + [first[pk] for pk in named - latest.keys() if pk in first]
+
+
+def _evidence_counts(action_ids: list[int], *, cutoff) -> dict[int, int]:
+    """Evidence attached by the cut-off and not deleted by then, per action."""
+    return dict(
+        Evidence.history.filter(action_id__in=action_ids, history_date__lte=cutoff)
+        .latest_of_each()
+        .exclude(history_type="-")
+        .order_by()
+        .values("action_id")
+        .annotate(count=Count("id"))
+        .values_list("action_id", "count")
+    )
+
+
+def _actions(plan, actions, *, leads, links, as_at, cutoff) -> list[ActionRow]:
     ids = [a.id for a in actions]
     updates = {
         row["action_id"]: row
@@ -113,10 +169,9 @@ def _actions(plan, actions, *, leads, as_at, cutoff) -> list[dict]:
         .annotate(first=Min("history_date"))
         .values_list("id", "first")
     )
-    through = Action.recommendations.through.objects.filter(action_id__in=ids)
-    recs_of: dict[int, list[int]] = {}
-    for action_id, rec_id in through.values_list("action_id", "recommendation_id"):
-        recs_of.setdefault(action_id, []).append(rec_id)
+    evidence = _evidence_counts(ids, cutoff=cutoff)
+    recs_of = links[LinkChange.Link.RECOMMENDATION]
+    co_leads_of = links[LinkChange.Link.CO_LEAD]
     rows = []
     for action in actions:
         action.plan = plan  # derive_action_rag reads the rule from the plan: no query per row
@@ -133,6 +188,7 @@ def _actions(plan, actions, *, leads, as_at, cutoff) -> list[dict]:
                 "objective_id": action.objective_id,
                 "period_id": action.period_id,
                 "lead": leads.get(action.lead_id, ""),
+                "co_leads": sorted(leads.get(pk, "") for pk in co_leads_of.get(action.id, [])),
                 "is_key": action.is_key_action,
                 "due_on": _iso(action.due_on),
                 "due_text": action.due_text,
@@ -149,15 +205,16 @@ def _actions(plan, actions, *, leads, as_at, cutoff) -> list[dict]:
                 ),
                 "commentary": action.commentary,
                 "expected_impact": action.expected_impact,
-                "recommendation_ids": sorted(recs_of.get(action.id, [])),
+                "recommendation_ids": recs_of.get(action.id, []),
                 "last_update_on": _iso(timezone.localdate(last)) if last else None,
                 "due_revisions": update.get("revisions", 0),
+                "evidence_count": evidence.get(action.id, 0),
             }
         )
     return rows
 
 
-def _recommendations(plan, *, cutoff) -> list[dict]:
+def _recommendations(plan, *, cutoff) -> list[RecommendationRow]:
     inspection_ids = list(plan.inspections.values_list("pk", flat=True))
     recommendations = Recommendation.history.as_of(cutoff).filter(inspection_id__in=inspection_ids)
     return [
@@ -166,7 +223,7 @@ def _recommendations(plan, *, cutoff) -> list[dict]:
     ]
 
 
-def _measures(plan, *, cutoff, as_at) -> list[dict]:
+def _measures(plan, *, cutoff, as_at) -> list[MeasureRow]:
     measures = list(Measure.history.as_of(cutoff).filter(plan_id=plan.pk).order_by("order", "name"))
     values: dict[int, list[dict]] = {m.pk: [] for m in measures}
     for value in (
@@ -193,7 +250,7 @@ def _measures(plan, *, cutoff, as_at) -> list[dict]:
     ]
 
 
-def _risk(risk, *, leads) -> dict:
+def _risk(risk, *, leads) -> RiskRow:
     residual = (
         risk.residual_likelihood * risk.residual_impact
         if risk.residual_likelihood and risk.residual_impact
@@ -237,8 +294,9 @@ def _open_meeting_actions(*, board, meeting, as_at) -> list:
     return rows
 
 
-def previous_snapshots(*, plan: Plan, before: datetime.date, count: int = 2) -> list[dict]:
-    """The latest version of each earlier issued pack of the plan, newest first."""
+def previous_snapshots(*, plan: Plan, before: datetime.date, count: int = 2) -> list[Snapshot]:
+    """The latest version of each earlier issued pack of the plan, newest first, in today's
+    shape whatever version it was issued in."""
     packs = (
         Pack.objects.filter(plan=plan, status=Pack.PackStatus.ISSUED, as_at__lt=before)
         .order_by("-as_at", "-version")
@@ -247,14 +305,16 @@ def previous_snapshots(*, plan: Plan, before: datetime.date, count: int = 2) -> 
     latest: dict[datetime.date, dict] = {}
     for pack in packs:
         latest.setdefault(pack.as_at, pack.snapshot)
-    return list(latest.values())[:count]
+    return [upgrade(snapshot) for snapshot in list(latest.values())[:count]]
 
 
-def pack_snapshot(*, plan: Plan, as_at: datetime.date, board=None, meeting=None) -> dict:
+def pack_snapshot(*, plan: Plan, as_at: datetime.date, board=None, meeting=None) -> Snapshot:
     """The snapshot a pack freezes: the plan as at the date, its movement since the previous
     issued pack and the actions slow to progress, so a re-render needs nothing else."""
-    snapshot = take_snapshot(plan=plan, as_at=as_at, board=board, meeting=meeting)
+    plan_as_at = take_snapshot(plan=plan, as_at=as_at, board=board, meeting=meeting)
     earlier = previous_snapshots(plan=plan, before=as_at)
-    snapshot["movement"] = movement(earlier[0] if earlier else None, snapshot)
-    snapshot["slow"] = slow_to_progress(snapshot, earlier)
-    return snapshot
+    return {
+        **plan_as_at,
+        "movement": movement(earlier[0] if earlier else None, plan_as_at),
+        "slow": slow_to_progress(plan_as_at, earlier),
+    }

@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from improvement.models import Rag, Status
+from improvement.ratings import SCORE_MAX, SCORE_MIN, Rag, Status, severity
 from inspections.references import url_safe_reference
 
 EXCEL_EPOCH = datetime.date(1899, 12, 30)
@@ -510,7 +510,7 @@ def parse_flag(value) -> bool:
     raise CellError(NOT_A_FLAG.format(text=text_of(value)))
 
 
-def parse_score(value, *, low: int = 1, high: int = 5) -> int | None:
+def parse_score(value, *, low: int = SCORE_MIN, high: int = SCORE_MAX) -> int | None:
     """A likelihood or impact from 1 to 5 (or another range); None when blank."""
     text = text_of(value)
     if not text:
@@ -762,16 +762,13 @@ _RAG_COLOURS = frozenset({"r", "a", "g", "b", "red", "amber", "green", "blue"})
 _RAG_PAIR = re.compile(r"\s*(?:[/&–\-]|\bto\b|\band\b)\s*")
 
 
-_SEVERITY = (Rag.RED, Rag.AMBER, Rag.GREEN, Rag.BLUE)
-
-
 def cautious_rag_of_pair(value) -> Rag | None:
     """A rating between two colours ("Amber/Green", "R-A") as the more severe of the two; None
     when the cell is not such a pair."""
     parts = [p.strip() for p in _RAG_PAIR.split(text_of(value).casefold())]
     if len(parts) < 2 or not all(part in _RAG_COLOURS for part in parts):
         return None
-    return min((_RAG_WORDS[part] for part in parts), key=_SEVERITY.index)
+    return min((_RAG_WORDS[part] for part in parts), key=severity)
 
 
 def looks_like_rag(value) -> bool:

@@ -68,7 +68,8 @@ from improvement.models import (
     due_revision_q,
     lead_authority_errors,
 )
-from improvement.services import record_progress
+from improvement.ratings import RISK_SCORE_MAX
+from improvement.services import record_new_actions, record_sheet_row
 from inspections.models import Body, Inspection, Recommendation
 
 NO_REFERENCE = "This action has no number or reference, so it cannot be found again next time."
@@ -84,6 +85,7 @@ DUE_FROM_LEAD_CELL = 'Due date "{text}" was written in the lead cell and read as
 MILESTONE_YEAR = 'Milestone "{text}": {how}.'
 MARKED_FROM_INSPECTION = "Marked * in the action text: read as arising from the latest inspection."
 IMPORT_COMMENTARY = "Updated from a spreadsheet import."
+IMPORT_ADDED = "Added from a spreadsheet import."
 IMPORT_DUE_REASON = "Due date changed in an imported spreadsheet."
 SIGNED_OFF_STATUS_KEPT = (
     'Action {ref} was signed off ({status}) in the site; the sheet\'s status "{sheet}" was not '
@@ -537,10 +539,6 @@ class ActionResource(PlanResource):
         have = {(m.text.casefold(), m.due_on) for m in action.milestones.all()}
         return [(text, on) for text, on in wanted if (text.casefold(), on) not in have]
 
-    def after_import(self, dataset, result, **kwargs):
-        super().after_import(dataset, result, **kwargs)
-        self._save_milestones()
-
     def _save_milestones(self) -> None:
         """Milestones the sheet names and the action lacks are added; none is removed, since an
         officer may have marked one done or added their own."""
@@ -650,47 +648,35 @@ class ActionResource(PlanResource):
             action.first_due_on = action.first_due_on or action.due_on
 
     def save_instance(self, instance, is_create, row, **kwargs):
-        if is_create or not self._record_progress(instance, row):
+        if is_create:
             super().save_instance(instance, is_create, row, **kwargs)
+        else:
+            self._record_row(instance, row)
 
-    def _record_progress(self, instance, row) -> bool:
-        """A change of RAG, status or due date is an update like an officer's: it goes on record
-        by the importing user, with the row's other changes in the same history row. False
-        when the row changes none of them, for the row to be saved as any other."""
+    def _record_row(self, instance, row) -> None:
+        """A changed row is one write, like an officer's update: on record by the importing
+        user, its wording and progress in one history row and one progress update."""
         before = self.original
-        progress = ("progress_rag", "impact_rag", "status", "due_on")
-        if all(getattr(instance, name) == getattr(before, name) for name in progress):
-            return False
         commentary = text_of(row.get("comments"))
         if not commentary or commentary == before.commentary:
             commentary = IMPORT_COMMENTARY
-        # The row's other cells first, with no history row of their own: record_progress reads
-        # the action afresh, so its history row then holds the whole change.
-        rest = copy.copy(instance)
-        for name in (*progress, "due_needs_review"):
-            setattr(rest, name, getattr(before, name))
-        rest.save_without_historical_record()
-        record_progress(
+        record_sheet_row(
             action=before,
+            row=instance,
             by=self.user,
             expected_version=before.version,
-            progress_rag=instance.progress_rag,
-            impact_rag=instance.impact_rag,
-            status=instance.status,
-            due_on=instance.due_on,
-            due_reason=IMPORT_DUE_REASON if instance.due_on != before.due_on else "",
             commentary=commentary,
+            due_reason=IMPORT_DUE_REASON if instance.due_on != before.due_on else "",
         )
-        if instance.due_needs_review and not before.due_needs_review:
-            # record_progress clears the flag when the date changes; text that is no date
-            # ("On going") keeps it, in a history row of its own.
-            before.due_needs_review = True
-            before._history_user, before._change_reason = self.user, "spreadsheet import"
-            before.save()
-        # record_progress refreshed `before`; the row's result reports what was written.
-        for name in ("version", "completed_on", "commentary", "due_needs_review"):
+        # The row's result reports what was written.
+        for name in ("version", "completed_on", "due_needs_review"):
             setattr(instance, name, getattr(before, name))
-        return True
+
+    def after_import(self, dataset, result, **kwargs):
+        super().after_import(dataset, result, **kwargs)
+        if self._created:
+            record_new_actions(actions=self._created, by=self.user, commentary=IMPORT_ADDED)
+        self._save_milestones()
 
 
 class RecommendationResource(PlanResource):
@@ -773,26 +759,31 @@ class RecommendationResource(PlanResource):
         return found
 
 
+def _risk_score() -> CellWidget:
+    # The range of Risk's own field validators, read here so a row error names the cell.
+    return CellWidget(parse_score)
+
+
 class RiskResource(PlanResource):
     no = fields.Field("reference", "no", widget=TextWidget(required=True))
     description = fields.Field("description", "description", widget=TextWidget(required=True))
     owner = fields.Field("owner", "owner")
     date_raised_reviewed = fields.Field("review_text", "date_raised_reviewed", widget=TextWidget())
     existing_controls = fields.Field("existing_controls", "existing_controls", widget=TextWidget())
-    likelihood = fields.Field("likelihood", "likelihood", widget=CellWidget(parse_score))
-    impact = fields.Field("impact", "impact", widget=CellWidget(parse_score))
+    likelihood = fields.Field("likelihood", "likelihood", widget=_risk_score())
+    impact = fields.Field("impact", "impact", widget=_risk_score())
     total = fields.Field("score", "total", readonly=True)
     additional_controls = fields.Field(
         "additional_controls", "additional_controls", widget=TextWidget()
     )
     residual_likelihood = fields.Field(
-        "residual_likelihood", "residual_likelihood", widget=CellWidget(parse_score)
+        "residual_likelihood", "residual_likelihood", widget=_risk_score()
     )
-    residual_impact = fields.Field(
-        "residual_impact", "residual_impact", widget=CellWidget(parse_score)
-    )
+    residual_impact = fields.Field("residual_impact", "residual_impact", widget=_risk_score())
     target_score = fields.Field(
-        "target_score", "target_score", widget=CellWidget(parse_score, low=1, high=25)
+        "target_score",
+        "target_score",
+        widget=CellWidget(parse_score, high=RISK_SCORE_MAX),
     )
     status = fields.Field(
         "status", "status", widget=ChoiceWidget(Risk.RiskStatus, blank=Risk.RiskStatus.OPEN)

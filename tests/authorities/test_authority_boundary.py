@@ -16,7 +16,7 @@ from django.urls import reverse
 from boards.admin import BoardAdminForm
 from boards.models import Board, MeetingAction
 from boards.pack.snapshot import pack_snapshot
-from improvement.admin import ActionAdminForm
+from improvement.admin.actions import ActionAdminForm
 from improvement.importing.resources import ActionResource
 from improvement.importing.widgets import LeadBook
 from improvement.management.commands.import_plan import AUTHORITY_NEEDED

@@ -12,7 +12,20 @@ from pypdf import PdfReader
 
 from boards.models import MeetingAction, Pack
 from boards.services import issue_pack
-from improvement.models import Action, Measure, MeasureValue, PlanRole, Rag, Risk, Status
+from improvement.models import (
+    Action,
+    Evidence,
+    Lead,
+    LinkChange,
+    Measure,
+    MeasureValue,
+    Objective,
+    PlanRole,
+    Rag,
+    Risk,
+    Status,
+    Theme,
+)
 from inspections.models import Recommendation
 from tests import factories
 from tests.conftest import (
@@ -23,7 +36,19 @@ from tests.conftest import (
     safeguarding_lead,
 )
 
-HISTORIED = (Action, Measure, MeasureValue, Risk, MeetingAction, Recommendation)
+HISTORIED = (
+    Action,
+    Measure,
+    MeasureValue,
+    Risk,
+    MeetingAction,
+    Recommendation,
+    Theme,
+    Objective,
+    Lead,
+    PlanRole,
+    Evidence,
+)
 MARKUP = '<img src="file:///etc/passwd">'
 
 
@@ -32,6 +57,7 @@ def backdate_history(day: datetime.date) -> None:
     when = timezone.make_aware(datetime.datetime.combine(day, datetime.time(12)))
     for model in HISTORIED:
         model.history.update(history_date=when)
+    LinkChange.objects.update(at=when)
 
 
 @dataclass

@@ -1,3 +1,5 @@
+import datetime
+
 import pytest
 from django.core.management import CommandError, call_command
 
@@ -61,3 +63,36 @@ def test_an_unknown_plan_is_an_error_not_a_traceback(db, tmp_path):
             "--out",
             str(tmp_path / "x.pdf"),
         )
+
+
+def _issue_before_history(story, tmp_path, *flags):
+    day = story.two_months_ago - datetime.timedelta(days=1)
+    call_command(
+        "board_pack",
+        "--plan",
+        story.plan.slug,
+        "--as-at",
+        day.isoformat(),
+        "--issue",
+        *flags,
+        "--out",
+        str(tmp_path / "pack.pdf"),
+    )
+
+
+def test_issuing_a_pack_dated_before_the_history_needs_the_flag(story, tmp_path):
+    with pytest.raises(CommandError) as refused:
+        _issue_before_history(story, tmp_path)
+
+    begins = f"{story.two_months_ago:%-d %B %Y}"
+    assert f"dated before the plan's recorded history begins on {begins}" in str(refused.value)
+    assert "Add --before-history to issue it anyway." in str(refused.value)
+    assert not Pack.objects.exists()
+
+
+def test_with_the_flag_the_pack_is_issued_and_its_cover_warns(story, tmp_path):
+    _issue_before_history(story, tmp_path, "--before-history")
+
+    assert Pack.objects.get().status == Pack.PackStatus.ISSUED
+    cover = " ".join(pdf_pages((tmp_path / "pack.pdf").read_bytes())[0].split())
+    assert "dated before the plan's recorded history begins" in cover

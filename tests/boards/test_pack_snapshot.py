@@ -6,9 +6,11 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
+from boards.pack.render import render_html
 from boards.pack.snapshot import pack_snapshot
-from improvement.models import Action, Rag, Status
+from improvement.models import Action, Evidence, LinkChange, Rag, Status, Theme
 from improvement.services import record_progress
+from inspections.models import Recommendation
 from tests import factories
 
 
@@ -84,7 +86,8 @@ def test_gathering_a_snapshot_costs_the_same_queries_for_5_or_500_actions(db):
     assert (len(small["actions"]), len(large["actions"])) == (5, 500)
     assert len(large["measures"][0]["values"]) == 4
     assert len(large["meeting_actions"]) == 2
-    assert small_queries == large_queries == 16
+    # 19 since themes, objectives, leads, evidence and links are read as they were (was 16).
+    assert small_queries == large_queries == 19
 
 
 def test_the_snapshot_shows_the_plan_as_it_stood_at_the_as_at_date(story, officer):
@@ -145,3 +148,121 @@ def test_each_action_carries_its_derived_rag_at_the_as_at_date(
         days_overdue,
         disagreement,
     )
+
+
+def _p1(snapshot: dict) -> tuple:
+    """P1 as the pack tells it: theme, objective, lead, co-leads and recommendations."""
+    row = next(a for a in snapshot["actions"] if a["reference"] == "P1")
+    themes = {t["id"]: t["name"] for t in snapshot["themes"]}
+    objectives = {o["id"]: o["title"] for o in snapshot["objectives"]}
+    references = {r["id"]: r["reference"] for r in snapshot["recommendations"]}
+    return (
+        themes[row["theme_id"]],
+        objectives[row["objective_id"]],
+        row["lead"],
+        row["co_leads"],
+        [references[pk] for pk in row["recommendation_ids"]],
+    )
+
+
+def test_a_pack_as_at_two_months_ago_reads_the_plan_as_it_was_organised_then(story):
+    p1 = story.actions["P1"]
+    p1.objective.title = "Recruit and keep social workers"
+    p1.objective.save()
+    p1.lead.name = "Head of Children's Social Care"
+    p1.lead.save()
+    p1.theme = Theme.objects.get(plan=story.plan, name="Practice")
+    p1.save()
+    recommendations = {r.reference: r for r in Recommendation.objects.all()}
+    p1.recommendations.remove(recommendations["1"])
+    p1.recommendations.add(recommendations["3"])
+    p1.co_leads.add(factories.LeadFactory(authority=story.plan.authority, name="Head of HR"))
+
+    then = pack_snapshot(plan=story.plan, as_at=story.two_months_ago, board=story.board)
+    now = pack_snapshot(plan=story.plan, as_at=story.today, board=story.board)
+
+    assert _p1(then) == ("People", "Recruit social workers", "Head of Safeguarding", [], ["1"])
+    assert _p1(now) == (
+        "Practice",
+        "Recruit and keep social workers",
+        "Head of Children's Social Care",
+        ["Head of HR"],
+        ["3"],
+    )
+    html = render_html(then)
+    assert "Recruit social workers" in html
+    assert "Recruit and keep social workers" not in html
+    assert "Head of HR" not in html
+
+
+def test_a_theme_renamed_since_reads_by_its_old_name_in_the_earlier_pack(story):
+    people = Theme.objects.get(plan=story.plan, name="People")
+    people.name = "Workforce"
+    people.save()
+
+    then = pack_snapshot(plan=story.plan, as_at=story.two_months_ago, board=story.board)
+    now = pack_snapshot(plan=story.plan, as_at=story.today, board=story.board)
+
+    assert [t["name"] for t in then["themes"]] == ["People", "Practice"]
+    assert [t["name"] for t in now["themes"]] == ["Workforce", "Practice"]
+
+
+def test_evidence_deleted_after_the_as_at_date_still_counts_in_that_dates_pack(story):
+    q1 = story.actions["Q1"]
+    evidence = factories.EvidenceFactory(action=q1, description="Visits audit, March")
+    Evidence.history.update(history_date=timezone.now() - datetime.timedelta(days=60))
+    evidence_id = evidence.pk
+    evidence.delete()
+
+    then = pack_snapshot(plan=story.plan, as_at=story.two_months_ago, board=story.board)
+    now = pack_snapshot(plan=story.plan, as_at=story.today, board=story.board)
+
+    def count(snapshot):
+        return next(a["evidence_count"] for a in snapshot["actions"] if a["reference"] == "Q1")
+
+    assert (count(then), count(now)) == (1, 0)
+    assert not Evidence.objects.filter(pk=evidence_id).exists()
+    deleted = Evidence.history.get(id=evidence_id, history_type="-")
+    assert deleted.description == "Visits audit, March"
+    assert "Evidence: 1" in render_html(then)
+    assert "Evidence: 1" not in render_html(now)
+
+
+def test_links_changed_from_the_recommendations_side_are_remembered_too(story):
+    p2 = story.actions["P2"]
+    second = Recommendation.objects.get(reference="2")
+    second.actions.add(p2)
+
+    then = pack_snapshot(plan=story.plan, as_at=story.two_months_ago, board=story.board)
+    now = pack_snapshot(plan=story.plan, as_at=story.today, board=story.board)
+
+    def references(snapshot):
+        row = next(a for a in snapshot["actions"] if a["reference"] == "P2")
+        return [
+            r["reference"]
+            for r in snapshot["recommendations"]
+            if r["id"] in row["recommendation_ids"]
+        ]
+
+    assert (references(then), references(now)) == (["1"], ["1", "2"])
+
+
+def test_unlinking_what_was_never_linked_leaves_no_trail(story):
+    q3 = story.actions["Q3"]
+    before = LinkChange.objects.count()
+
+    q3.recommendations.remove(*Recommendation.objects.all())
+    q3.co_leads.clear()
+
+    assert LinkChange.objects.count() == before
+
+
+def test_a_recommendation_deleted_since_is_still_linked_in_the_earlier_pack(story):
+    Recommendation.objects.get(reference="2").delete()
+
+    then = pack_snapshot(plan=story.plan, as_at=story.two_months_ago, board=story.board)
+
+    q1 = next(a for a in then["actions"] if a["reference"] == "Q1")
+    assert [
+        r["reference"] for r in then["recommendations"] if r["id"] in q1["recommendation_ids"]
+    ] == ["2"]

@@ -1,4 +1,5 @@
 import datetime
+import html
 
 import pytest
 from django.db import connection
@@ -230,3 +231,67 @@ def test_the_admin_lists_packs_but_cannot_change_one(client, admin_user, issued)
     assert change.status_code == 403
     issued.refresh_from_db()
     assert issued.reason == ""
+
+
+def _before_history(story):
+    return story.two_months_ago - datetime.timedelta(days=1)
+
+
+def test_the_issue_form_says_when_the_plans_history_begins(client, story, improvement_lead):
+    client.force_login(improvement_lead)
+
+    page = client.get(_issue_url(story))
+
+    text = html.unescape(page.text)
+    assert f"The plan's recorded history begins on {story.two_months_ago:%-d %B %Y}." in text
+    assert 'name="before_history_confirmed" type="checkbox"' in page.text
+
+
+def test_a_pack_dated_before_the_history_is_refused_without_the_confirmation(
+    client, story, improvement_lead
+):
+    client.force_login(improvement_lead)
+    day = _before_history(story)
+
+    response = client.post(_issue_url(story), _form(story, as_at=day.strftime("%d/%m/%Y")))
+
+    assert response.status_code == 200
+    text = html.unescape(response.text)
+    assert (
+        f"This pack is dated before the plan's recorded history begins on "
+        f"{story.two_months_ago:%-d %B %Y}" in text
+    )
+    assert "Tick the box to confirm" in text
+    assert not Pack.objects.exists()
+
+
+def test_a_confirmed_pack_dated_before_the_history_carries_the_warning_on_its_cover(
+    client, story, improvement_lead, django_capture_on_commit_callbacks
+):
+    client.force_login(improvement_lead)
+    day = _before_history(story)
+    form = _form(story, as_at=day.strftime("%d/%m/%Y"), before_history_confirmed="on")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(_issue_url(story), form)
+
+    pack = Pack.objects.get()
+    assert pack.status == Pack.PackStatus.ISSUED
+    with pack.pdf.open("rb") as stored:
+        cover = " ".join(pdf_pages(stored.read())[0].split())
+    assert (
+        f"This pack is dated before the plan's recorded history begins on "
+        f"{story.two_months_ago:%-d %B %Y}" in cover
+    )
+
+
+def test_a_pack_on_the_day_the_history_begins_needs_no_confirmation(
+    client, story, improvement_lead
+):
+    client.force_login(improvement_lead)
+    day = story.two_months_ago.strftime("%d/%m/%Y")
+
+    response = client.post(_issue_url(story), _form(story, as_at=day))
+
+    assert response.status_code == 302
+    assert Pack.objects.get().as_at == story.two_months_ago

@@ -17,6 +17,7 @@ from improvement.importing.cells import (
     split_references,
 )
 from improvement.models import Rag, Status
+from improvement.ratings import SCORE_MAX, SCORE_MIN
 
 D = datetime.date
 
@@ -109,7 +110,7 @@ def test_key_action_markers(cell, flag):
 @pytest.mark.parametrize(("cell", "message"), [("6", "outside 1–5"), ("high", "not a whole")])
 def test_likelihood_outside_one_to_five_is_refused(cell, message):
     with pytest.raises(CellError, match=message):
-        parse_score(cell)
+        parse_score(cell, low=SCORE_MIN, high=SCORE_MAX)
 
 
 def test_periods_give_a_short_code_and_their_first_and_last_day():

@@ -6,10 +6,9 @@ import openpyxl
 import pytest
 
 from improvement.importing.export import export_actions_xlsx, export_plan_workbook
-from improvement.importing.resources import IMPORT_COMMENTARY
+from improvement.importing.resources import IMPORT_ADDED, IMPORT_COMMENTARY
 from improvement.importing.workbook import import_workbook
 from improvement.models import Action, Measure, Plan, ProgressUpdate, Rag, Risk, Status
-from inspections.models import Inspection
 from tests import factories
 from tests.improvement.workbooks import wirral
 
@@ -108,11 +107,11 @@ def test_export_then_import_into_a_new_plan_reproduces_it_field_by_field(wirral_
     action.save()
     before = snapshot(wirral_plan)
     exported = export_plan_workbook(wirral_plan)
-    # Recommendations belong to the inspection, so remove it too: the import must recreate them.
-    wirral_plan.delete()
-    Inspection.objects.all().delete()
-
-    copy = Plan.objects.create(slug="copy", title="Copy", authority=wirral_plan.authority)
+    # Another council's plan shares no inspection or lead: the import must recreate them all.
+    # (The first plan stays: its actions' progress updates are their audit trail.)
+    copy = Plan.objects.create(
+        slug="copy", title="Copy", authority=factories.AuthorityFactory(name="Copy Council")
+    )
     summary = run(copy, exported, dry_run=False)
 
     assert [(s.sheet, s.new) for s in summary.sheets] == [
@@ -129,6 +128,11 @@ def test_export_then_import_into_a_new_plan_reproduces_it_field_by_field(wirral_
     assert after["actions"].keys() == before["actions"].keys()
     for reference, fields in before["actions"].items():
         assert after["actions"][reference] == fields, reference
+
+
+def _since_added():
+    """Progress updates after each action's first, which says it was added by the import."""
+    return ProgressUpdate.objects.exclude(commentary=IMPORT_ADDED, action_version=1)
 
 
 def _edit(data: bytes, edits: dict[tuple[int, str], object]) -> bytes:
@@ -154,7 +158,11 @@ def test_an_edited_workbook_updates_exactly_the_changed_rows(wirral_plan, admin_
     assert (sheet.new, sheet.updated, sheet.unchanged) == (0, 2, 131)
     assert Action.objects.get(reference="SEP16-2").text.startswith("Develop and publish")
     assert Action.objects.get(reference="SEP16-3").commentary == "Started"
-    assert not ProgressUpdate.objects.exists()
+    # Each changed row is one write on record: the new wording too, not only progress.
+    assert sorted(_since_added().values_list("action__reference", "commentary")) == [
+        ("SEP16-2", IMPORT_COMMENTARY),
+        ("SEP16-3", "Started"),
+    ]
 
 
 def test_a_rag_or_due_change_on_an_existing_action_is_recorded_as_progress_by_the_importer(
@@ -170,7 +178,7 @@ def test_a_rag_or_due_change_on_an_existing_action_is_recorded_as_progress_by_th
     run(wirral_plan, edited, user=admin_user, dry_run=False)
 
     action.refresh_from_db()
-    update = ProgressUpdate.objects.get(action=action)
+    update = _since_added().get(action=action)
     assert (update.progress_rag_before, update.progress_rag_after) == (Rag.NOT_RATED, Rag.AMBER)
     assert str(update.due_on_after) == "2017-01-31"
     assert update.by == admin_user
@@ -179,7 +187,7 @@ def test_a_rag_or_due_change_on_an_existing_action_is_recorded_as_progress_by_th
     # Importing the edited file again is a no-op: no second progress update.
     summary = run(wirral_plan, edited, user=admin_user, dry_run=False)
     assert summary.sheet("Action Plan").updated == 0
-    assert ProgressUpdate.objects.count() == 1
+    assert _since_added().count() == 1
 
 
 def test_complete_in_the_sheet_completes_an_existing_action_through_record_progress(
@@ -192,7 +200,7 @@ def test_complete_in_the_sheet_completes_an_existing_action_through_record_progr
     action = Action.objects.get(reference="SEP16-10")
     assert (action.status, action.progress_rag) == (Status.COMPLETE, Rag.GREEN)
     assert action.completed_on is not None
-    assert ProgressUpdate.objects.get(action=action).status_after == Status.COMPLETE
+    assert _since_added().get(action=action).status_after == Status.COMPLETE
 
 
 def test_a_dry_run_reports_the_changes_and_writes_nothing(wirral_plan, admin_user):
@@ -205,7 +213,7 @@ def test_a_dry_run_reports_the_changes_and_writes_nothing(wirral_plan, admin_use
     assert summary.sheet("Action Plan").updated == 1
     action = Action.objects.get(reference="SEP16-10")
     assert (action.progress_rag, action.version) == (Rag.NOT_RATED, 1)
-    assert not ProgressUpdate.objects.exists()
+    assert not _since_added().exists()
 
 
 def test_exported_action_list_imports_back_unchanged(wirral_plan):

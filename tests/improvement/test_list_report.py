@@ -32,9 +32,10 @@ HEADINGS = [
     "Co-leads",
     "Due date",
     "Status",
+    "RAG",
     "Reported RAG",
-    "Derived RAG",
     "Why",
+    "Impact RAG",
     "Last update",
     "Last update on",
     "Recommendations",
@@ -154,7 +155,7 @@ def test_the_downloaded_list_names_its_filter_and_reads_in_words(
     )
     sheet = _open(response)
     assert sheet["A1"].value == "Anytown improvement plan — actions"
-    assert sheet["A2"].value == "Filtered: Theme is Leadership; Progress RAG is Green"
+    assert sheet["A2"].value == "Filtered: Theme is Leadership; Reported RAG is Green"
     assert sheet["A3"].value == "Downloaded 15 February 2017"
     assert [cell.value for cell in sheet[4]] == HEADINGS
     assert all(cell.font.b for cell in sheet[4])
@@ -175,10 +176,10 @@ def test_an_overdue_action_reported_green_shows_derived_red_with_the_reason(
     rows = _rows(_open(_filtered_download(as_officer, plan, leadership)))
 
     overdue, ongoing = rows["JAN17-5"], rows["JAN17-6"]
-    assert overdue["Reported RAG"].value == "Green"
-    assert overdue["Derived RAG"].value == "Red"
+    # the RAG every page counts, with the one reported in the next column
+    assert (overdue["RAG"].value, overdue["Reported RAG"].value) == ("Red", "Green")
     assert overdue["Why"].value == "21 days overdue"
-    assert (ongoing["Derived RAG"].value, ongoing["Why"].value) == ("Green", "As reported")
+    assert (ongoing["RAG"].value, ongoing["Why"].value) == ("Green", "As reported")
 
 
 def test_rag_cells_are_filled_in_their_colour_and_still_say_the_word(
@@ -186,7 +187,7 @@ def test_rag_cells_are_filled_in_their_colour_and_still_say_the_word(
 ):
     overdue = _rows(_open(_filtered_download(as_officer, plan, leadership)))["JAN17-5"]
 
-    reported, derived = overdue["Reported RAG"], overdue["Derived RAG"]
+    reported, derived = overdue["Reported RAG"], overdue["RAG"]
     assert reported.fill.fill_type == derived.fill.fill_type == "solid"
     assert reported.fill.fgColor.rgb.endswith(RAG_COLOURS[Rag.GREEN][0])
     assert derived.fill.fgColor.rgb.endswith(RAG_COLOURS[Rag.RED][0])
@@ -268,8 +269,8 @@ def test_the_sheet_is_set_up_to_read_sort_and_print(as_officer, plan, leadership
     sheet = _open(_filtered_download(as_officer, plan, leadership))
 
     assert sheet.freeze_panes == "A5"
-    assert sheet.auto_filter.ref == "A4:N6"
-    widths = {letter: sheet.column_dimensions[letter].width for letter in "ABCDEFGHIJKLMN"}
+    assert sheet.auto_filter.ref == "A4:O6"
+    widths = {letter: sheet.column_dimensions[letter].width for letter in "ABCDEFGHIJKLMNO"}
     assert all(width >= 10 for width in widths.values())
     assert widths["D"] > widths["A"]  # the action's text gets room; its reference does not need it
     assert sheet["D5"].alignment.wrap_text

@@ -4,8 +4,7 @@ import pytest
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
-from improvement.admin import SCORE_OUT_OF_RANGE
-from improvement.models import Risk
+from improvement.models import SCORE_OUT_OF_RANGE, Risk
 from tests.factories import ActionFactory, PlanFactory, RiskFactory
 
 

@@ -1,12 +1,14 @@
 """The home page: the actions I lead, grouped by what needs doing first."""
 
 import datetime
+import re
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from improvement.models import Rag, Status
+from improvement.ratings import DUE_SOON_DAYS
 from improvement.services import record_progress
 from tests.factories import ActionFactory, LeadFactory
 from tests.improvement.conftest import TODAY, bulk_actions
@@ -27,11 +29,12 @@ def my_plan_actions(plan, officer, officer_lead, other_officer):
     days = datetime.timedelta
     made = {
         "late": ActionFactory(plan=plan, reference="L1", lead=officer_lead, due_on=TODAY - days(3)),
+        # due soon is the window the RAG rule turns a not-started action amber in, no wider
         "soon": ActionFactory(
-            plan=plan, reference="S1", lead=officer_lead, due_on=TODAY + days(30)
+            plan=plan, reference="S1", lead=officer_lead, due_on=TODAY + days(DUE_SOON_DAYS)
         ),
         "later": ActionFactory(
-            plan=plan, reference="T1", lead=officer_lead, due_on=TODAY + days(31)
+            plan=plan, reference="T1", lead=officer_lead, due_on=TODAY + days(DUE_SOON_DAYS + 1)
         ),
         "ongoing": ActionFactory(
             plan=plan,
@@ -88,11 +91,17 @@ def test_each_row_shows_rag_tags_the_due_text_flag_and_the_last_update(
 
     page = client.get("/").content.decode()
 
-    assert '<strong class="govuk-tag tracker-rag tracker-rag--amber">Amber</strong>' in page
+    # the RAG shown is the derived one, the reported one beside it
+    assert re.search(
+        r'tracker-rag--red">Red</strong>\s*<span class="govuk-body-s tracker-reported">'
+        r"\(reported Amber\)</span>",
+        page,
+    )
     assert "“On going”" in page
     assert "Due date needs review" in page
     assert "10/02/2017" in page
-    assert "Dates say red: reported amber, 3 days overdue" in page
+    assert "Reported amber, 3 days overdue" in page
+    assert f"Due in the next {DUE_SOON_DAYS} days" in page
 
 
 def test_someone_leading_nothing_is_told_so(client, other_officer):

@@ -6,7 +6,7 @@ from django.contrib.auth.models import Permission
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from improvement.admin import CRITERIA_ONCE_SAVED
+from improvement.admin.actions import CRITERIA_ONCE_SAVED
 from improvement.criteria import (
     ASSESSMENT_NOT_YES_NO,
     CRITERION_KEY_NOT_SLUG,

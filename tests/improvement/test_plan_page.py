@@ -114,6 +114,13 @@ def test_the_plan_reads_theme_then_objective_then_action(as_chair, plan, wirral_
         ({"period": "winter"}, ["JAN17-12"]),
         ({"lead": "hr"}, ["SEP16-1", "SEP16-2"]),
         ({"progress_rag": Rag.AMBER}, ["SEP16-2"]),
+        # the RAG shown (derived) and the RAG reported select different actions
+        ({"rag": Rag.RED}, ["SEP16-1"]),
+        ({"progress_rag": Rag.RED}, ["JAN17-12"]),
+        ({"rag": Rag.GREEN}, ["JAN17-12"]),
+        ({"progress_rag": Rag.GREEN}, ["SEP16-1"]),
+        ({"rag": Rag.RED, "theme": "people"}, ["SEP16-1"]),
+        ({"rag": Rag.GREEN, "theme": "people"}, []),
         ({"status": Status.COMPLETE}, ["JAN17-12"]),
         ({"recommendation": "rec"}, ["JAN17-12"]),
         ({"overdue": "on"}, ["SEP16-1"]),
@@ -134,13 +141,14 @@ def test_each_filter_narrows_the_list(as_chair, plan, wirral_like, query, expect
     assert _refs(response) == expected
 
 
-def test_counts_per_rag_follow_the_filter(as_chair, plan, wirral_like):
+def test_counts_per_rag_are_of_the_derived_rag_and_follow_the_filter(as_chair, plan, wirral_like):
     everything = as_chair.get(plan.get_absolute_url()).context["rag_counts"]
     people = as_chair.get(plan.get_absolute_url(), {"theme": wirral_like["people"].pk})
 
+    # SEP16-1 reported green but is overdue (red); JAN17-12 reported red but is complete (green).
     assert (everything[Rag.RED], everything[Rag.AMBER], everything[Rag.GREEN]) == (1, 1, 1)
     counts = people.context["rag_counts"]
-    assert (counts[Rag.RED], counts[Rag.AMBER], counts[Rag.GREEN]) == (0, 1, 1)
+    assert (counts[Rag.RED], counts[Rag.AMBER], counts[Rag.GREEN]) == (1, 1, 0)
 
 
 def test_a_bad_date_filter_is_shown_as_an_error(as_chair, plan, wirral_like):
@@ -183,6 +191,19 @@ def test_the_plan_page_costs_the_same_queries_at_5_and_500_actions(
     for action in more[:60]:
         action.recommendations.add(rec)
     many = _queries(as_chair, plan.get_absolute_url())
+
+    assert few == many
+
+
+def test_filtering_by_the_derived_rag_costs_the_same_queries_at_5_and_500_actions(
+    as_chair, plan, officer_lead, theme, objective
+):
+    url = f"{plan.get_absolute_url()}?rag={Rag.RED}"
+    bulk_actions(plan=plan, lead=officer_lead, count=5, theme=theme, objective=objective)
+    few = _queries(as_chair, url)
+
+    bulk_actions(plan=plan, lead=officer_lead, count=495, start=5, theme=theme, objective=objective)
+    many = _queries(as_chair, url)
 
     assert few == many
 

@@ -6,10 +6,22 @@ import pytest
 
 from improvement.criteria import STANDARD_CRITERIA, Criterion
 from improvement.models import Plan, Rag, Status
-from improvement.rag import assess, completed_rag, derive_rag, is_overdue
+from improvement.rag import (
+    BLUE_NOT_EARNED,
+    IMPACT_BLUE_NOT_EARNED,
+    assess,
+    completed_rag,
+    derive_rag,
+    derived_rag_only,
+    is_overdue,
+    measure_rag,
+    risk_band,
+    shown_impact_rag,
+)
 
 TODAY = datetime.date(2017, 2, 15)
 DATES, CRITERIA = Plan.RagRule.DATES, Plan.RagRule.CRITERIA
+NOT_BLUE_YET = f"reported blue, {BLUE_NOT_EARNED}"
 
 
 def days(n):
@@ -61,6 +73,10 @@ def days(n):
         (Rag.BLUE, Status.COMPLETE, days(-30), "Re-audit shows 94%.", Rag.BLUE, ""),
         (Rag.GREEN, Status.COMPLETE, days(-30), "  ", Rag.GREEN, ""),
         (Rag.GREEN, Status.CLOSED, days(-30), "", Rag.GREEN, ""),
+        # blue means delivered: closed is done but not delivered, and an open action is not blue
+        (Rag.BLUE, Status.CLOSED, days(-30), "Merged into another action.", Rag.GREEN, ""),
+        (Rag.BLUE, Status.IN_PROGRESS, days(30), "", Rag.GREEN, NOT_BLUE_YET),
+        (Rag.BLUE, Status.AWAITING_SIGN_OFF, days(30), "Audit.", Rag.GREEN, NOT_BLUE_YET),
     ],
 )
 def test_dates_rule(reported, status, due_on, evidence, rag, disagreement):
@@ -69,6 +85,13 @@ def test_dates_rule(reported, status, due_on, evidence, rag, disagreement):
     )
 
     assert (derived.rag, derived.disagreement) == (rag, disagreement)
+    # what lists count and filter by is the same rule
+    assert (
+        derived_rag_only(
+            reported=reported, status=status, due_on=due_on, today=TODAY, impact_evidence=evidence
+        )
+        == rag
+    )
 
 
 SCOPE, IDENTIFIED, ALLOCATED, PROJECT_PLAN, PACE = (c.key for c in STANDARD_CRITERIA)
@@ -79,8 +102,8 @@ def _by_criteria(values, *, criteria=STANDARD_CRITERIA, reported=Rag.GREEN, stat
     return derive_rag(
         reported=reported,
         status=status or Status.IN_PROGRESS,
-        # Long overdue: the criteria rule reads no dates.
-        due_on=days(-100),
+        # Not yet due: the criteria rule reads no dates until one has gone by.
+        due_on=days(100),
         today=TODAY,
         rule=CRITERIA,
         assessments=assess(criteria, values),
@@ -116,6 +139,16 @@ def test_criteria_rule(values, rag, reason):
     derived = _by_criteria(values)
 
     assert (derived.rag, derived.reason) == (rag, reason)
+    assert (
+        derived_rag_only(
+            reported=Rag.GREEN,
+            status=Status.IN_PROGRESS,
+            due_on=days(100),
+            today=TODAY,
+            assessments=assess(STANDARD_CRITERIA, values),
+        )
+        == rag
+    )
     assert bool(derived.disagreement) == (rag not in (Rag.GREEN, Rag.NOT_RATED))
 
 
@@ -168,9 +201,30 @@ def test_two_essential_criteria_not_met_are_both_named():
 
 
 @pytest.mark.parametrize(
-    ("evidence", "rag"), [("Signed off with audit.", Rag.BLUE), ("", Rag.GREEN)]
+    ("values", "reported"), [({}, Rag.GREEN), (ALL_MET, Rag.GREEN), ({SCOPE: False}, Rag.AMBER)]
 )
-def test_a_done_action_is_rated_as_complete_under_the_criteria_rule_too(evidence, rag):
+def test_an_overdue_action_is_red_under_the_criteria_rule_too(values, reported):
+    derived = derive_rag(
+        reported=reported,
+        status=Status.IN_PROGRESS,
+        due_on=days(-3000),
+        today=TODAY,
+        rule=CRITERIA,
+        assessments=assess(STANDARD_CRITERIA, values),
+    )
+
+    assert (derived.rag, derived.reason) == (Rag.RED, "3000 days overdue")
+    assert derived.differs
+
+
+@pytest.mark.parametrize(
+    ("evidence", "rag", "reason"),
+    [
+        ("Signed off with audit.", Rag.BLUE, "complete"),
+        ("", Rag.GREEN, "complete, impact not evidenced"),
+    ],
+)
+def test_a_done_action_is_rated_as_complete_under_the_criteria_rule_too(evidence, rag, reason):
     derived = derive_rag(
         reported=Rag.GREEN,
         status=Status.COMPLETE,
@@ -181,7 +235,7 @@ def test_a_done_action_is_rated_as_complete_under_the_criteria_rule_too(evidence
         assessments=assess(STANDARD_CRITERIA, {}),
     )
 
-    assert (derived.rag, derived.reason, derived.disagreement) == (rag, "complete", "")
+    assert (derived.rag, derived.reason, derived.disagreement) == (rag, reason, "")
 
 
 def test_each_answer_reads_as_met_not_met_or_not_assessed():
@@ -228,3 +282,70 @@ def test_is_overdue(due_on, status, overdue):
 @pytest.mark.parametrize(("evidence", "rag"), [("Audit shows it.", Rag.BLUE), ("", Rag.GREEN)])
 def test_completed_rag(evidence, rag):
     assert completed_rag(impact_evidence=evidence) == rag
+
+
+@pytest.mark.parametrize(
+    ("status", "evidence", "rag"),
+    [
+        (Status.COMPLETE, "Audit shows it.", Rag.BLUE),
+        (Status.COMPLETE, " \n", Rag.GREEN),
+        (Status.CLOSED, "Audit shows it.", Rag.GREEN),
+    ],
+)
+def test_completed_rag_is_blue_only_when_complete_and_evidenced(status, evidence, rag):
+    assert completed_rag(impact_evidence=evidence, status=status) == rag
+
+
+@pytest.mark.parametrize(
+    ("impact", "derived", "shown"),
+    [
+        (Rag.BLUE, Rag.BLUE, (Rag.BLUE, "")),
+        (Rag.BLUE, Rag.GREEN, (Rag.GREEN, IMPACT_BLUE_NOT_EARNED)),
+        (Rag.BLUE, Rag.RED, (Rag.GREEN, IMPACT_BLUE_NOT_EARNED)),
+        (Rag.AMBER, Rag.RED, (Rag.AMBER, "")),
+        ("", Rag.GREEN, (Rag.NOT_RATED, "")),
+    ],
+)
+def test_an_impact_rag_is_shown_blue_only_for_an_action_delivered_and_evidenced(
+    impact, derived, shown
+):
+    assert shown_impact_rag(impact_rag=impact, derived=derived) == shown
+
+
+def test_the_derived_rag_carries_the_reported_and_the_impact_rag_as_shown():
+    derived = derive_rag(
+        reported=Rag.GREEN,
+        status=Status.IN_PROGRESS,
+        due_on=days(-21),
+        today=TODAY,
+        impact_rag=Rag.BLUE,
+    )
+
+    assert (derived.rag, derived.reported, derived.differs) == (Rag.RED, Rag.GREEN, True)
+    assert (derived.impact, derived.impact_note) == (Rag.GREEN, IMPACT_BLUE_NOT_EARNED)
+
+
+@pytest.mark.parametrize(
+    ("value", "target", "direction", "expected"),
+    [
+        (90, 90, "higher", Rag.GREEN),
+        (95, 90, "higher", Rag.GREEN),
+        (81, 90, "higher", Rag.AMBER),  # 9 short of 90: within 10%
+        (80, 90, "higher", Rag.RED),
+        (20, 20, "lower", Rag.GREEN),
+        (22, 20, "lower", Rag.AMBER),
+        (23, 20, "lower", Rag.RED),
+        (None, 90, "higher", Rag.NOT_RATED),
+        (50, None, "higher", Rag.NOT_RATED),
+    ],
+)
+def test_a_measure_is_rated_against_its_target_in_its_direction(value, target, direction, expected):
+    assert measure_rag(value, target, direction) == expected
+
+
+@pytest.mark.parametrize(
+    ("score", "band"),
+    [(1, "low"), (7, "low"), (8, "medium"), (14, "medium"), (15, "high"), (25, "high")],
+)
+def test_a_risk_score_falls_in_its_band(score, band):
+    assert risk_band(score) == band

@@ -202,17 +202,17 @@ ADMIN_PAGES = {
 # Exceptions to ADMIN_PAGES for the superuser, each a decision: (model, page, method) -> outcome.
 SUPERUSER_EXCEPTIONS = {
     # Progress updates, evidence and packs are written only by services (the site's pages and
-    # the pack pipeline); the admin shows them and refuses to add or change one. Progress
-    # updates and issued packs cannot be deleted either; evidence attached in error can be.
+    # the pack pipeline); the admin shows them and refuses to add, change or delete one.
     **{
         (model, page, method): F
         for model in ("improvement.progressupdate", "improvement.evidence", "boards.pack")
-        for page, method in (("add", "get"), ("add", "post"), ("change", "post"))
-    },
-    **{
-        (model, "delete", method): F
-        for model in ("improvement.progressupdate", "boards.pack")
-        for method in ("get", "post")
+        for page, method in (
+            ("add", "get"),
+            ("add", "post"),
+            ("change", "post"),
+            ("delete", "get"),
+            ("delete", "post"),
+        )
     },
     # django-axes's sign-in records are read-only in the admin: no add; a change form's POST
     # goes back to the list. Deleting an attempt is how an administrator unlocks a user.

@@ -1,6 +1,8 @@
-"""python manage.py board_pack --plan SLUG --as-at YYYY-MM-DD [--meeting ID] [--issue] --out FILE
+"""python manage.py board_pack --plan SLUG --as-at YYYY-MM-DD [--meeting ID] [--issue]
+                                [--before-history] --out FILE
 
-Without --issue it renders a draft, marked DRAFT on every page, and stores nothing.
+Without --issue it renders a draft, marked DRAFT on every page, and stores nothing. A pack dated
+before the plan's recorded history begins is issued only with --before-history.
 """
 
 import datetime
@@ -12,11 +14,13 @@ from django.core.management.base import BaseCommand, CommandError
 from boards import services
 from boards.models import Meeting, Pack
 from boards.pack import pipeline
+from boards.pack.history import before_history_warning
 from boards.pack.render import render_html
 from improvement.models import Plan
 
 NO_BOARD = "Plan {slug} reports to no board; add it to a board or name a meeting."
 SEVERAL_BOARDS = "Plan {slug} reports to several boards; name a meeting to choose one."
+BEFORE_HISTORY_FLAG = "{warning} Add --before-history to issue it anyway."
 
 
 def _date(text: str) -> datetime.date:
@@ -35,6 +39,11 @@ class Command(BaseCommand):
         parser.add_argument("--meeting", type=int, help="The board meeting's id.")
         parser.add_argument("--issue", action="store_true", help="Issue and store the pack.")
         parser.add_argument("--reason", default="", help="Why a corrected version is issued.")
+        parser.add_argument(
+            "--before-history",
+            action="store_true",
+            help="Confirm issuing a pack dated before the plan's recorded history begins.",
+        )
         parser.add_argument("--out", required=True, type=Path, help="Where to write the PDF.")
         parser.add_argument("--html", type=Path, help="Also write the HTML here.")
 
@@ -51,6 +60,8 @@ class Command(BaseCommand):
                 options["html"].write_text(render_html(pack.snapshot, version=pack.version))
             self.stdout.write(f"Issued {pack} ({pack.pages} pages) to {options['out']}")
             return
+        if warning := before_history_warning(plan, options["as_at"]):
+            self.stdout.write(warning)
         built = pipeline.build(
             plan=plan, as_at=options["as_at"], board=board, meeting=meeting, draft=True
         )
@@ -77,6 +88,9 @@ class Command(BaseCommand):
         raise CommandError((SEVERAL_BOARDS if boards else NO_BOARD).format(slug=plan.slug))
 
     def _issue(self, plan, board, meeting, options) -> Pack:
+        warning = before_history_warning(plan, options["as_at"])
+        if warning and not options["before_history"]:
+            raise CommandError(BEFORE_HISTORY_FLAG.format(warning=warning))
         try:
             pack = services.issue_pack(
                 plan=plan,
@@ -85,6 +99,7 @@ class Command(BaseCommand):
                 as_at=options["as_at"],
                 by=None,
                 reason=options["reason"],
+                before_history_confirmed=options["before_history"],
             )
         except ValidationError as error:
             raise CommandError(" ".join(error.messages)) from error

@@ -1,0 +1,212 @@
+"""The shape of a pack's snapshot, shared by snapshot, movement, sections and the template.
+
+An issued pack is re-rendered from its stored snapshot for years, so a stored snapshot is never
+rewritten: a change of shape takes the next VERSION and a step in `upgrade` that reads the one
+before. Dates are ISO strings and numbers plain floats, so the snapshot is JSON as it stands.
+
+Version 1 (packs issued before co-leads and evidence were frozen) carried "schema": 1 instead of
+"version"; version 2 adds each action's co-leads and evidence count.
+"""
+
+from typing import TypedDict
+
+VERSION = 2
+
+
+class UnknownSnapshotVersion(ValueError):
+    pass
+
+
+class PlanFacts(TypedDict):
+    slug: str
+    title: str
+    authority: str
+    version: str  # the plan's own version, as printed on it
+    rag_rule: str
+
+
+class BoardFacts(TypedDict):
+    name: str
+    chair: str
+
+
+class MeetingFacts(TypedDict):
+    held_on: str | None
+    title: str
+
+
+class ThemeRow(TypedDict):
+    id: int
+    name: str
+
+
+class ObjectiveRow(TypedDict):
+    id: int
+    title: str
+    theme_id: int | None
+
+
+class PeriodRow(TypedDict):
+    id: int
+    name: str
+
+
+class ActionRow(TypedDict):
+    id: int
+    reference: str
+    number: str
+    text: str
+    theme_id: int | None
+    objective_id: int | None
+    period_id: int | None
+    lead: str
+    co_leads: list[str]
+    is_key: bool
+    due_on: str | None
+    due_text: str
+    first_due_on: str | None
+    status: str
+    done: bool
+    progress_rag: str
+    impact_rag: str
+    rag: str
+    rag_reason: str
+    disagreement: str
+    days_overdue: int
+    commentary: str
+    expected_impact: str
+    recommendation_ids: list[int]
+    last_update_on: str | None
+    due_revisions: int
+    # None where the pack was issued before evidence was counted (version 1).
+    evidence_count: int | None
+
+
+class RecommendationRow(TypedDict):
+    id: int
+    reference: str
+    text: str
+    body: str
+
+
+class MeasurePoint(TypedDict):
+    period_ending: str
+    label: str
+    value: float | None
+
+
+class MeasureRow(TypedDict):
+    name: str
+    unit: str
+    direction: str
+    target: float | None
+    values: list[MeasurePoint]
+
+
+class RiskRow(TypedDict):
+    reference: str
+    description: str
+    owner: str
+    status: str
+    likelihood: int
+    impact: int
+    score: int
+    residual_likelihood: int | None
+    residual_impact: int | None
+    residual_score: int | None
+    target_score: int | None
+    existing_controls: str
+    additional_controls: str
+    reviewed_on: str | None
+    review_text: str
+
+
+class MeetingActionRow(TypedDict):
+    meeting_held_on: str | None
+    number: int
+    text: str
+    owner: str
+    due_on: str | None
+    due_text: str
+
+
+class ActionBrief(TypedDict):
+    reference: str
+    text: str
+    lead: str
+
+
+class OverdueMove(ActionBrief):
+    days: int
+
+
+# "from" is a Python keyword, so the moves are declared in the functional form.
+RagMove = TypedDict("RagMove", {"reference": str, "text": str, "lead": str, "from": str, "to": str})
+DueMove = TypedDict(
+    "DueMove", {"reference": str, "text": str, "lead": str, "from": str | None, "to": str | None}
+)
+RiskMove = TypedDict("RiskMove", {"reference": str, "description": str, "from": int, "to": int})
+
+
+class Movement(TypedDict):
+    previous_as_at: str | None
+    improved: list[RagMove]
+    declined: list[RagMove]
+    completed: list[ActionBrief]
+    newly_overdue: list[OverdueMove]
+    due_revised: list[DueMove]
+    new_actions: list[ActionBrief]
+    risks_rose: list[RiskMove]
+    risks_fell: list[RiskMove]
+
+
+class PlanAsAt(TypedDict):
+    """The plan as it stood at the as-at date, before it is compared with earlier packs."""
+
+    version: int
+    as_at: str
+    taken_at: str
+    plan: PlanFacts
+    board: BoardFacts | None
+    meeting: MeetingFacts | None
+    themes: list[ThemeRow]
+    objectives: list[ObjectiveRow]
+    periods: list[PeriodRow]
+    actions: list[ActionRow]
+    recommendations: list[RecommendationRow]
+    measures: list[MeasureRow]
+    risks: list[RiskRow]
+    meeting_actions: list[MeetingActionRow]
+
+
+class Snapshot(PlanAsAt):
+    """What an issued pack freezes: the plan as at the date, what moved since the previous
+    issued pack, and the actions slow to progress ({reference: reason})."""
+
+    movement: Movement
+    slow: dict[str, str]
+
+
+def version_of(snapshot: dict) -> int:
+    # Every issued snapshot names its version; one that does not is read as the first shape.
+    return snapshot.get("version", snapshot.get("schema", 1))
+
+
+def upgrade(snapshot: dict) -> Snapshot:
+    """The stored snapshot in today's shape; the stored one is left as it was issued."""
+    version = version_of(snapshot)
+    if version == VERSION:
+        return snapshot
+    if version == 1:
+        return _from_version_1(snapshot)
+    raise UnknownSnapshotVersion(f"A pack snapshot of version {version!r} cannot be read.")
+
+
+def _from_version_1(snapshot: dict) -> Snapshot:
+    upgraded = {key: value for key, value in snapshot.items() if key != "schema"}
+    upgraded["version"] = 2
+    upgraded["actions"] = [
+        {**action, "co_leads": [], "evidence_count": None} for action in snapshot["actions"]
+    ]
+    upgraded.setdefault("slow", {})
+    return upgraded
