@@ -12,7 +12,20 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
-from improvement.models import Action, Measure, Milestone, Period, Plan, Risk
+from improvement.models import (
+    Action,
+    Lead,
+    LinkChange,
+    Measure,
+    Milestone,
+    Objective,
+    Period,
+    Plan,
+    PlanRole,
+    ProgressUpdate,
+    Risk,
+    Theme,
+)
 from inspections.models import Recommendation
 
 # The import's history rows are dated at this hour of the plan's first day.
@@ -80,6 +93,13 @@ def shift_published_dates(plan: Plan, shift: Shift) -> None:
     Measure.history.filter(plan_id=plan.pk).update(history_date=began)
     inspections = plan.inspections.values_list("pk", flat=True)
     Recommendation.history.filter(inspection_id__in=list(inspections)).update(history_date=began)
+    # What else a pack reads as it stood: the plan's structure, its leads, its links, and the
+    # import's own "added" progress updates, all recorded the day the plan began.
+    for model in (Theme, Objective, PlanRole):
+        model.history.filter(plan_id=plan.pk).update(history_date=began)
+    Lead.history.filter(authority_id=plan.authority_id).update(history_date=began)
+    LinkChange.objects.filter(action__plan=plan).update(at=began)
+    ProgressUpdate.objects.filter(action__plan=plan).update(at=began)
 
 
 def _shift_history(model, history, shift: Shift, began: datetime.datetime) -> None:

@@ -35,6 +35,8 @@ SIGNED_OFF = "Signed off as complete."
 SENT_BACK = "Sent back: %(reason)s"
 EVIDENCE_MISSING = "Choose a file or give a link."
 EVIDENCE_ADDED = "Evidence added: %(name)s"
+DETAILS_CHANGED = "Details changed in the admin: %(fields)s."
+ADDED_IN_ADMIN = "Added in the admin."
 DUE_DATE_REQUIRED = "Give the new due date."
 
 # What a progress update changes; every other field of an action is its plan's wording.
@@ -389,6 +391,34 @@ def record_new_actions(
         ],
         batch_size=500,
     )
+
+
+@transaction.atomic
+def edit_action_details(
+    *, action: Action, by, changed: list[str], at: datetime.datetime | None = None
+) -> ProgressUpdate:
+    """An installation admin's change to what an action is (its words, lead, place in the
+    plan): progress stays as the locked row holds it, so an update recorded on the site since
+    the admin page opened is kept, and the change is one version with its one progress update."""
+    _require(by.has_perm("improvement.change_action"))
+    current = Action.objects.select_for_update().get(pk=action.pk)
+    for name in (*PROGRESS_FIELDS, "version"):
+        setattr(action, name, getattr(current, name))
+    update = _update_of(
+        action, by=by, at=at, commentary=DETAILS_CHANGED % {"fields": ", ".join(changed)}
+    )
+    _save(action, update, by=by)
+    return update
+
+
+@transaction.atomic
+def add_action(*, action: Action, by, at: datetime.datetime | None = None) -> ProgressUpdate:
+    """An action an installation admin adds: unrated and not started, with its first update."""
+    _require(by.has_perm("improvement.add_action"))
+    action._history_user = by
+    action._change_reason = ADDED_IN_ADMIN
+    action.save()
+    return record_new_actions(actions=[action], by=by, commentary=ADDED_IN_ADMIN, at=at)[0]
 
 
 # Private steps: each takes the row its public write locked --------------------------------------

@@ -3,7 +3,6 @@
 import datetime
 from dataclasses import dataclass
 
-from boards.pack.history import before_history_warning
 from boards.pack.render import RenderedPack, render_html, render_pdf
 from boards.pack.snapshot import pack_snapshot
 
@@ -19,7 +18,5 @@ def build(
     *, plan, as_at: datetime.date, board=None, meeting=None, draft=False, version=None
 ) -> BuiltPack:
     snapshot = pack_snapshot(plan=plan, as_at=as_at, board=board, meeting=meeting)
-    # Frozen with the snapshot, so the issued pack keeps saying it.
-    snapshot["before_history"] = before_history_warning(plan, as_at)
     html = render_html(snapshot, draft=draft, version=version)
     return BuiltPack(snapshot=snapshot, html=html, rendered=render_pdf(html))

@@ -185,6 +185,8 @@ class Snapshot(PlanAsAt):
 
     movement: Movement
     slow: dict[str, str]
+    # The cover's warning when the pack is dated before the plan's recorded history; "" if not.
+    before_history: str
 
 
 def version_of(snapshot: dict) -> int:
@@ -209,4 +211,5 @@ def _from_version_1(snapshot: dict) -> Snapshot:
         {**action, "co_leads": [], "evidence_count": None} for action in snapshot["actions"]
     ]
     upgraded.setdefault("slow", {})
+    upgraded.setdefault("before_history", "")
     return upgraded

@@ -14,6 +14,7 @@ from django.db.models import Count, Max, Min
 from django.utils import timezone
 
 from boards.models import Meeting, MeetingAction, Pack
+from boards.pack.history import before_history_warning
 from boards.pack.movement import movement, slow_to_progress
 from boards.pack.schema import (
     VERSION,
@@ -317,4 +318,5 @@ def pack_snapshot(*, plan: Plan, as_at: datetime.date, board=None, meeting=None)
         **plan_as_at,
         "movement": movement(earlier[0] if earlier else None, plan_as_at),
         "slow": slow_to_progress(plan_as_at, earlier),
+        "before_history": before_history_warning(plan, as_at),
     }

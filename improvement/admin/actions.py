@@ -15,6 +15,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from simple_history.admin import SimpleHistoryAdmin
 
+from improvement import services
 from improvement.admin.display import ADMIN_MEDIA_CSS, rag_tag, shorten
 from improvement.importing.admin_views import PlanExportMixin
 from improvement.importing.resources import ActionResource
@@ -354,16 +355,11 @@ class ActionAdmin(PlanExportMixin, SimpleHistoryAdmin):
         return super().get_form(request, obj, change, **kwargs)
 
     def save_model(self, request, obj, form, change):
-        if change:
-            if not form.has_changed():
-                return
-            # The row as it is now, locked: an update recorded on the site since this page was
-            # opened is kept, and the officer's open page sees the version move.
-            current = Action.objects.select_for_update().get(pk=obj.pk)
-            for name in (*PROGRESS_FIELDS, *DUE_FIELDS):
-                setattr(obj, name, getattr(current, name))
-            obj.version = current.version + 1
-        super().save_model(request, obj, form, change)
+        if not change:
+            services.add_action(action=obj, by=request.user)
+        elif form.has_changed():
+            changed = [str(form.fields[name].label or name) for name in form.changed_data]
+            services.edit_action_details(action=obj, by=request.user, changed=changed)
 
 
 @admin.register(ProgressUpdate)

@@ -331,6 +331,17 @@ def test_the_packs_are_issued_monthly_after_a_baseline(plan):
     assert all(p.issued_by.username == demo_history.IMPROVEMENT_LEAD_USERNAME for p in packs)
 
 
+def test_even_the_baseline_pack_reads_every_actions_theme_lead_and_recommendations(plan):
+    """The structure, leads and links are dated the day the plan began, so no pack undoes them."""
+    linked_today = Action.objects.filter(plan=plan, recommendations__isnull=False).distinct()
+    for pack in Pack.objects.filter(plan=plan, status=Pack.PackStatus.ISSUED):
+        actions = pack.snapshot["actions"]
+        assert all(a["lead"] for a in actions), pack.as_at
+        assert all(a["theme"] for a in actions), pack.as_at
+        linked = [a for a in actions if a["recommendation_ids"]]
+        assert len(linked) == linked_today.count(), pack.as_at
+
+
 # The importer reads Wirral's columns; the demo only names its workbooks.
 SPREADSHEET_COLUMNS = ('"by_when"', '"key_action"', '"progress_rag"', '"recs"', '"lead"', '"no"')
 MAPPING_HELPERS = ("split_leads", "parse_due", "split_references", "action_reference", "csv.")

@@ -107,7 +107,9 @@ def test_a_post_that_tries_to_change_progress_leaves_it_as_it_was_and_writes_no_
     assert not ProgressUpdate.objects.exists()
 
 
-def test_the_admin_still_saves_a_new_title_in_the_admins_name(admin_client, admin_user, action):
+def test_the_admin_still_saves_a_new_title_in_the_admins_name_as_one_version_and_one_update(
+    admin_client, admin_user, action
+):
     form = _opened(admin_client, action)
     form["text"] = "Recruit and keep permanent social workers"
 
@@ -116,7 +118,10 @@ def test_the_admin_still_saves_a_new_title_in_the_admins_name(admin_client, admi
     action.refresh_from_db()
     assert (action.text, action.version) == ("Recruit and keep permanent social workers", 2)
     assert action.history.first().history_user == admin_user
-    assert not ProgressUpdate.objects.exists()
+    [update] = ProgressUpdate.objects.filter(action=action)
+    assert (update.by, update.action_version) == (admin_user, 2)
+    assert update.commentary == "Details changed in the admin: Text."
+    assert update.progress_rag_after == update.progress_rag_before
 
 
 def test_a_save_with_no_change_moves_nothing(admin_client, action):
@@ -151,7 +156,9 @@ def test_an_update_recorded_on_the_site_while_the_admin_page_was_open_is_kept(
         "Agency staff left.",
         3,
     )
-    assert ProgressUpdate.objects.filter(action=action).count() == 1
+    assert list(
+        action.updates.order_by("action_version").values_list("action_version", flat=True)
+    ) == [2, 3]
 
 
 def test_a_new_action_starts_unrated_whatever_the_add_form_is_sent(admin_client, plan):
@@ -178,6 +185,9 @@ def test_a_new_action_starts_unrated_whatever_the_add_form_is_sent(admin_client,
         None,
         1,
     )
+    [first] = added.updates.all()
+    assert (first.action_version, first.commentary) == (1, "Added in the admin.")
+    assert added.history.count() == 1
 
 
 # Progress updates and evidence: the admin reads them and writes none -------------------------
