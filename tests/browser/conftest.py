@@ -43,11 +43,10 @@ def browser_type_launch_args(browser_type_launch_args):
 
 
 @pytest.fixture(scope="session")
-def base_url(live_server):
-    """Pages open on pytest-django's live server. Defined here, it also replaces
-    pytest-playwright's stand-in `base_url`, a session fixture written as an instance method,
-    which pytest deprecates (PytestRemovedIn10Warning)."""
-    return live_server.url
+def base_url(pytestconfig):
+    """pytest-playwright's own `base_url` stand-in is a session fixture written as an instance
+    method, which pytest deprecates (PytestRemovedIn10Warning); this one reads the same option."""
+    return pytestconfig.getoption("--base-url") or pytestconfig.getini("base_url") or None
 
 
 @pytest.fixture
