@@ -6,10 +6,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 
-from improvement import selectors, services, uploads
+from improvement import clock, selectors, services, uploads
 from improvement.files import private_file_response
 from improvement.filters import ActionFilter, describe_filter
 from improvement.forms import SignOffForm, UpdateActionForm
@@ -35,10 +34,6 @@ FIX_FILTERS_TO_LIST = "Correct the filters to see the actions."
 FIX_FILTERS_TO_DOWNLOAD = "Correct the filters on the plan page, then download the list again."
 
 
-def _today():
-    return timezone.localdate()
-
-
 def _readable_plan(request, slug: str) -> Plan:
     """The plan, or the same 404 whether it is missing or only hidden from this user.
 
@@ -60,7 +55,7 @@ def _action(plan: Plan, reference: str) -> Action:
 @login_required
 @require_safe
 def my_actions(request):
-    groups = selectors.my_actions(user=request.user, today=_today())
+    groups = selectors.my_actions(user=request.user, today=clock.today())
     return render(
         request,
         "improvement/my_actions.html",
@@ -84,7 +79,7 @@ def _xlsx_attachment(data: bytes, *, filename: str) -> HttpResponse:
 def plan_download(request, slug):
     """The list the plan page shows, with the same filters, as a report for people."""
     plan = _readable_plan(request, slug)
-    today = _today()
+    today = clock.today()
     filterset = _filtered(request, plan, today)
     if not filterset.is_valid():
         # A file of every action would pass for the list the user asked for.
@@ -111,7 +106,7 @@ def plan_workbook(request, slug):
     if not can_download_plan_workbook(request.user, plan):
         raise PermissionDenied
     return _xlsx_attachment(
-        export_plan_workbook(plan), filename=f"{plan.slug}-workbook-{_today()}.xlsx"
+        export_plan_workbook(plan), filename=f"{plan.slug}-workbook-{clock.today()}.xlsx"
     )
 
 
@@ -119,7 +114,7 @@ def plan_workbook(request, slug):
 @require_safe
 def plan_detail(request, slug):
     plan = _readable_plan(request, slug)
-    today = _today()
+    today = clock.today()
     filterset = _filtered(request, plan, today)
     # A refused filter lists nothing: rows under an error would pass for its result.
     actions = filterset.qs if filterset.is_valid() else plan.actions.none()
@@ -155,7 +150,8 @@ def recommendation_detail(request, slug, reference):
     if recommendation is None:
         raise Http404
     actions = selectors.with_derived_rag(
-        selectors.recommendation_actions(plan=plan, recommendation=recommendation), today=_today()
+        selectors.recommendation_actions(plan=plan, recommendation=recommendation),
+        today=clock.today(),
     )
     answering = [a for a in actions if a.status != Status.CLOSED]
     return render(
@@ -176,7 +172,7 @@ def recommendation_detail(request, slug, reference):
 def action_detail(request, slug, reference):
     plan = _readable_plan(request, slug)
     try:
-        page = selectors.action_page(plan=plan, reference=reference, today=_today())
+        page = selectors.action_page(plan=plan, reference=reference, today=clock.today())
     except Action.DoesNotExist as missing:
         raise Http404 from missing
     return render(

@@ -8,26 +8,67 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.db import transaction
 
 from improvement.models import PlanRole
 from tests import factories
 
 
+def built_once_for_the_module(django_db_blocker, *, build):
+    """For a module-scoped fixture whose rows take seconds to build (`yield from` this): `build()`
+    runs inside a transaction that is rolled back after the module's last test. Each test runs
+    in its own savepoint within it, so what a test writes is undone before the next one starts;
+    tests should read the rows afresh, not keep the built instances. Outside the build and the
+    rollback the database stays blocked: only tests that ask for `db` reach the rows."""
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            built = build()
+        except BaseException:
+            outer.__exit__(*sys.exc_info())
+            raise
+    try:
+        yield built
+    finally:
+        with django_db_blocker.unblock():
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+
+
+def anytown_plan():
+    return factories.PlanFactory(slug="anytown", title="Anytown improvement plan")
+
+
+def safeguarding_lead():
+    return factories.LeadFactory(name="Head of Safeguarding")
+
+
+def officer_of(lead):
+    user = factories.UserFactory(username="officer", first_name="Olive", last_name="Officer")
+    lead.users.add(user)
+    return user
+
+
+def plan_role_holder(plan, *, username: str, role: PlanRole.Role):
+    user = factories.UserFactory(username=username)
+    factories.PlanRoleFactory(plan=plan, user=user, role=role)
+    return user
+
+
 @pytest.fixture
 def plan(db):
-    return factories.PlanFactory(slug="anytown", title="Anytown improvement plan")
+    return anytown_plan()
 
 
 @pytest.fixture
 def officer_lead(plan):
-    return factories.LeadFactory(name="Head of Safeguarding")
+    return safeguarding_lead()
 
 
 @pytest.fixture
 def officer(officer_lead):
-    user = factories.UserFactory(username="officer", first_name="Olive", last_name="Officer")
-    officer_lead.users.add(user)
-    return user
+    return officer_of(officer_lead)
 
 
 @pytest.fixture
@@ -39,16 +80,12 @@ def other_officer(db):
 
 @pytest.fixture
 def improvement_lead(plan):
-    user = factories.UserFactory(username="improvement_lead")
-    factories.PlanRoleFactory(plan=plan, user=user, role=PlanRole.Role.IMPROVEMENT_LEAD)
-    return user
+    return plan_role_holder(plan, username="improvement_lead", role=PlanRole.Role.IMPROVEMENT_LEAD)
 
 
 @pytest.fixture
 def chair(plan):
-    user = factories.UserFactory(username="chair")
-    factories.PlanRoleFactory(plan=plan, user=user, role=PlanRole.Role.BOARD_CHAIR)
-    return user
+    return plan_role_holder(plan, username="chair", role=PlanRole.Role.BOARD_CHAIR)
 
 
 @pytest.fixture

@@ -6,10 +6,11 @@ import io
 from dataclasses import dataclass
 
 import pytest
+from django.test import TestCase
 from django.utils import timezone
 from pypdf import PdfReader
 
-from boards.models import MeetingAction
+from boards.models import MeetingAction, Pack
 from boards.services import issue_pack
 from improvement.models import (
     Action,
@@ -27,6 +28,13 @@ from improvement.models import (
 )
 from inspections.models import Recommendation
 from tests import factories
+from tests.conftest import (
+    anytown_plan,
+    built_once_for_the_module,
+    officer_of,
+    plan_role_holder,
+    safeguarding_lead,
+)
 
 HISTORIED = (
     Action,
@@ -63,8 +71,7 @@ class Story:
     improvement_lead: object
 
 
-@pytest.fixture
-def story(plan, officer_lead, chair, improvement_lead):
+def tell_story(*, plan, officer_lead, improvement_lead) -> Story:
     today = timezone.localdate()
     early = today - datetime.timedelta(days=60)
     people = factories.ThemeFactory(plan=plan, name="People", order=1)
@@ -192,15 +199,9 @@ def story(plan, officer_lead, chair, improvement_lead):
     )
 
 
-def pdf_pages(data: bytes) -> list[str]:
-    reader = PdfReader(io.BytesIO(data))
-    return [page.extract_text() for page in reader.pages]
-
-
-@pytest.fixture
-def issued(story, django_capture_on_commit_callbacks):
+def issue_story_pack(story: Story) -> Pack:
     """The pack as at today for the story's plan, issued by its improvement lead."""
-    with django_capture_on_commit_callbacks(execute=True):
+    with TestCase.captureOnCommitCallbacks(execute=True):
         pack = issue_pack(
             plan=story.plan,
             board=story.board,
@@ -210,3 +211,84 @@ def issued(story, django_capture_on_commit_callbacks):
         )
     pack.refresh_from_db()
     return pack
+
+
+@pytest.fixture
+def story(plan, officer_lead, chair, improvement_lead):
+    return tell_story(plan=plan, officer_lead=officer_lead, improvement_lead=improvement_lead)
+
+
+@pytest.fixture
+def issued(story):
+    return issue_story_pack(story)
+
+
+def _reread(obj):
+    return None if obj is None else type(obj)._default_manager.get(pk=obj.pk)
+
+
+@dataclass
+class Cast:
+    """The story, the people who act in it and, once issued, its pack."""
+
+    story: Story
+    officer_lead: object
+    officer: object
+    chair: object
+    pack: Pack | None = None
+
+    def fresh(self) -> "Cast":
+        """The same rows read again: what one test changes on its instances, the next never sees."""
+        story = self.story
+        return Cast(
+            story=Story(
+                plan=_reread(story.plan),
+                board=_reread(story.board),
+                meeting=_reread(story.meeting),
+                actions={ref: _reread(action) for ref, action in story.actions.items()},
+                today=story.today,
+                two_months_ago=story.two_months_ago,
+                improvement_lead=_reread(story.improvement_lead),
+            ),
+            officer_lead=_reread(self.officer_lead),
+            officer=_reread(self.officer),
+            chair=_reread(self.chair),
+            pack=_reread(self.pack),
+        )
+
+
+def _cast() -> Cast:
+    plan = anytown_plan()
+    lead = safeguarding_lead()
+    officer = officer_of(lead)
+    chair = plan_role_holder(plan, username="chair", role=PlanRole.Role.BOARD_CHAIR)
+    improvement_lead = plan_role_holder(
+        plan, username="improvement_lead", role=PlanRole.Role.IMPROVEMENT_LEAD
+    )
+    story = tell_story(plan=plan, officer_lead=lead, improvement_lead=improvement_lead)
+    return Cast(story=story, officer_lead=lead, officer=officer, chair=chair)
+
+
+def _issued_cast() -> Cast:
+    cast = _cast()
+    cast.pack = issue_story_pack(cast.story)
+    return cast
+
+
+# A module whose tests share one story builds it once with these (a module fixture may not use
+# the function-scoped persona fixtures, so the cast is made here) and hands each test
+# `story_told_once.fresh()`: see built_once_for_the_module for what a test may write.
+@pytest.fixture(scope="module")
+def story_told_once(django_db_setup, django_db_blocker):
+    yield from built_once_for_the_module(django_db_blocker, build=_cast)
+
+
+@pytest.fixture(scope="module")
+def story_issued_once(django_db_setup, django_db_blocker):
+    """As story_told_once, with its pack issued: rendering the PDF takes seconds."""
+    yield from built_once_for_the_module(django_db_blocker, build=_issued_cast)
+
+
+def pdf_pages(data: bytes) -> list[str]:
+    reader = PdfReader(io.BytesIO(data))
+    return [page.extract_text() for page in reader.pages]

@@ -19,6 +19,27 @@ from improvement.models import PlanRole
 from tests import factories
 
 
+# The story is told once for this module; each test reads it afresh in its own savepoint.
+@pytest.fixture
+def cast(db, story_told_once):
+    return story_told_once.fresh()
+
+
+@pytest.fixture
+def story(cast):
+    return cast.story
+
+
+@pytest.fixture
+def officer(cast):
+    return cast.officer
+
+
+@pytest.fixture
+def chair(cast):
+    return cast.chair
+
+
 @pytest.fixture
 def clock(monkeypatch):
     """The only thing mocked: the time, so a build can be made to look 31 minutes old."""
@@ -35,9 +56,9 @@ def clock(monkeypatch):
 
 
 @pytest.fixture
-def member(plan):
+def member(story):
     user = factories.UserFactory(username="member")
-    factories.PlanRoleFactory(plan=plan, user=user, role=PlanRole.Role.BOARD_MEMBER)
+    factories.PlanRoleFactory(plan=story.plan, user=user, role=PlanRole.Role.BOARD_MEMBER)
     return user
 
 

@@ -24,6 +24,28 @@ SECTIONS = [
 ]
 
 
+# The story and its pack are built once for this module: rendering a PDF takes seconds. Each
+# test reads them afresh in its own savepoint, so what one test writes, the next never sees.
+@pytest.fixture
+def cast(db, story_issued_once):
+    return story_issued_once.fresh()
+
+
+@pytest.fixture
+def story(cast):
+    return cast.story
+
+
+@pytest.fixture
+def issued(cast):
+    return cast.pack
+
+
+@pytest.fixture
+def officer(cast):
+    return cast.officer
+
+
 def _stored_pdf(pack: Pack) -> bytes:
     with pack.pdf.open("rb") as handle:
         return handle.read()

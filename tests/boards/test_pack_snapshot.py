@@ -14,6 +14,22 @@ from inspections.models import Recommendation
 from tests import factories
 
 
+# The story is told once for this module; each test reads it afresh in its own savepoint.
+@pytest.fixture
+def cast(db, story_told_once):
+    return story_told_once.fresh()
+
+
+@pytest.fixture
+def story(cast):
+    return cast.story
+
+
+@pytest.fixture
+def officer(cast):
+    return cast.officer
+
+
 def _plan_with_actions(count: int):
     plan = factories.PlanFactory()
     theme = factories.ThemeFactory(plan=plan)

@@ -1,6 +1,7 @@
 import datetime
 import html
 
+import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -9,6 +10,32 @@ from boards.models import Pack
 from boards.services import AS_AT_IN_FUTURE
 from tests.boards.conftest import pdf_pages
 from tests.factories import PackFactory
+
+
+# The story is told once for this module; each test reads it afresh in its own savepoint.
+@pytest.fixture
+def cast(db, story_told_once):
+    return story_told_once.fresh()
+
+
+@pytest.fixture
+def story(cast):
+    return cast.story
+
+
+@pytest.fixture
+def officer(cast):
+    return cast.officer
+
+
+@pytest.fixture
+def chair(cast):
+    return cast.chair
+
+
+@pytest.fixture
+def improvement_lead(cast):
+    return cast.story.improvement_lead
 
 
 def _issue_url(story):

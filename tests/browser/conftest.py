@@ -42,6 +42,13 @@ def browser_type_launch_args(browser_type_launch_args):
     return {**browser_type_launch_args, "executable_path": str(CHROMIUM), "args": CHROMIUM_FLAGS}
 
 
+@pytest.fixture(scope="session")
+def base_url(pytestconfig):
+    """pytest-playwright's own `base_url` stand-in is a session fixture written as an instance
+    method, which pytest deprecates (PytestRemovedIn10Warning); this one reads the same option."""
+    return pytestconfig.getoption("--base-url") or pytestconfig.getini("base_url") or None
+
+
 @pytest.fixture
 def overdue_action(plan, officer_lead):
     theme = factories.ThemeFactory(plan=plan, name="Practice")

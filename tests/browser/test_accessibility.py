@@ -2,6 +2,7 @@
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import expect
 
 from improvement.models import Action, Status
 from tests.browser.conftest import sign_in
@@ -27,7 +28,7 @@ def test_the_sign_in_page_and_its_error_have_noserious_violations(page, live_ser
     page.get_by_label("Username").fill("officer")
     page.get_by_label("Password").fill("wrong")
     page.get_by_role("button", name="Sign in").click()
-    assert page.get_by_text("There is a problem").is_visible()
+    expect(page.get_by_text("There is a problem")).to_be_visible()
     assert serious_violations(page) == []
 
 
@@ -50,7 +51,7 @@ def test_officer_pages_have_noserious_violations(page, live_server, officer, ove
     page.goto(f"{live_server.url}{action_url}update/")
     page.get_by_label("Progress RAG").select_option("red")
     page.get_by_role("button", name="Save update").click()
-    assert page.get_by_text("There is a problem").is_visible()
+    expect(page.get_by_text("There is a problem")).to_be_visible()
     found["update with errors"] = serious_violations(page)
 
     assert found == {name: [] for name in found}
@@ -67,6 +68,7 @@ def test_sign_off_page_has_noserious_violations(
     page.goto(f"{live_server.url}{overdue_action.get_absolute_url()}sign-off/")
     clean = serious_violations(page)
     page.get_by_role("button", name="Record decision").click()
+    expect(page.get_by_text("There is a problem")).to_be_visible()
     with_errors = serious_violations(page)
 
     assert (clean, with_errors) == ([], [])
@@ -81,13 +83,13 @@ def test_the_lock_out_and_password_reset_pages_have_noserious_violations(
     page.get_by_label("Username").fill("officer")
     page.get_by_label("Password").fill("wrong")
     page.get_by_role("button", name="Sign in").click()
-    assert page.get_by_text("This account is locked").first.is_visible()
+    expect(page.get_by_text("This account is locked").first).to_be_visible()
     found = {"locked out": serious_violations(page)}
 
     page.goto(f"{live_server.url}/accounts/password_reset/")
     found["reset"] = serious_violations(page)
     page.get_by_role("button", name="Send the link").click()
-    assert page.get_by_text("There is a problem").is_visible()
+    expect(page.get_by_text("There is a problem")).to_be_visible()
     found["reset with errors"] = serious_violations(page)
 
     assert found == {name: [] for name in found}

@@ -2,8 +2,10 @@
 Policy with no violation: nothing inline, nothing from elsewhere."""
 
 import datetime
+import re
 
 import pytest
+from playwright.sync_api import expect
 
 from tests import factories
 from tests.browser.conftest import PASSWORD, sign_in
@@ -62,8 +64,8 @@ def test_the_sign_in_page_and_the_officer_pages_raise_no_violation(
         [PASSWORD_CHANGE, "/", plan, f"{plan}recommendations/7/", action, f"{action}update/"],
     )
     # GOV.UK Frontend ran from its static module: the js classes are on and components started.
-    assert "govuk-frontend-supported" in page.evaluate("document.body.className")
-    assert page.locator("[data-govuk-button-init]").count() >= 1
+    expect(page.locator("body")).to_have_class(re.compile(r"\bgovuk-frontend-supported\b"))
+    expect(page.locator("[data-govuk-button-init]").first).to_be_attached()
 
     assert found == {url: [] for url in found}
 
@@ -84,10 +86,13 @@ def test_the_pack_preview_raises_no_violation_and_shows_its_chart(
     )
 
     assert found == []
-    assert page.evaluate("getComputedStyle(document.body).fontFamily") != "Times New Roman"
-    charts = page.locator("figure.chart img")
-    assert charts.count() >= 1
-    assert charts.first.evaluate("img => img.naturalWidth") > 0
+    expect(page.locator("body")).not_to_have_css(
+        "font-family", re.compile(r'^"?Times New Roman"?$')
+    )
+    chart = page.locator("figure.chart img").first
+    expect(chart).to_be_visible()
+    expect(chart).to_have_js_property("complete", True)
+    assert chart.evaluate("img => img.naturalWidth") > 0
 
 
 def test_the_admin_and_its_import_pages_raise_no_violation(

@@ -2,6 +2,7 @@ import datetime
 
 import pytest
 
+from improvement import clock
 from improvement.models import Action, Rag, Status
 from tests import factories
 
@@ -10,9 +11,9 @@ TODAY = datetime.date(2017, 2, 15)
 
 
 @pytest.fixture(autouse=True)
-def pinned_today(monkeypatch):
-    monkeypatch.setattr("improvement.views._today", lambda: TODAY)
-    return TODAY
+def pinned_today():
+    with clock.pinned(TODAY):
+        yield TODAY
 
 
 @pytest.fixture
