@@ -10,6 +10,7 @@ A second run finds the plan in place and loads nothing again (users and packs ar
 their natural key first), so nothing a demo user changed in between is overwritten.
 """
 
+import calendar
 import csv
 import datetime
 import json
@@ -171,7 +172,7 @@ def load_published(today: datetime.date) -> Plan:
     shift_published_dates(plan, shift)
     meeting = read_meeting()
     board = load_board(plan, meeting)
-    load_meeting(board, meeting, shift=shift)
+    load_meeting(board, meeting, shift=shift, today=today, plan=plan)
     return plan
 
 
@@ -236,8 +237,19 @@ _ATTENDANCE_KINDS = {
 }
 
 
-def load_meeting(board: Board, data: dict, *, shift: Shift) -> Meeting:
-    held_on = shift.date(datetime.date.fromisoformat(data["held_on"]))
+def meeting_day(published: datetime.date, *, plan: Plan, today: datetime.date) -> datetime.date:
+    """The published meeting, held after the plan's last period, would move past today with the
+    rest; it is the one date placed apart: on its day of the month in the month before today's,
+    so it has been held and the latest monthly pack carries its action log."""
+    year, month = (today.year - 1, 12) if today.month == 1 else (today.year, today.month - 1)
+    day = min(published.day, calendar.monthrange(year, month)[1])
+    return max(datetime.date(year, month, day), plan.starts_on)
+
+
+def load_meeting(
+    board: Board, data: dict, *, shift: Shift, today: datetime.date, plan: Plan
+) -> Meeting:
+    held_on = meeting_day(datetime.date.fromisoformat(data["held_on"]), plan=plan, today=today)
     meeting, created = Meeting.objects.get_or_create(
         board=board,
         held_on=held_on,

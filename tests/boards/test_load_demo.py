@@ -75,7 +75,10 @@ def test_loading_gives_every_row_of_the_source_once(plan, years):
     assert plan.measures.count() == len(measures)
     assert Risk.objects.filter(plan=plan).count() == 7
     meeting = Meeting.objects.get()
-    assert meeting.held_on == datetime.date(2018 + years, 2, 28)
+    assert meeting.held_on == demo.meeting_day(
+        datetime.date(2018, 2, 28), plan=plan, today=timezone.localdate()
+    )
+    assert plan.starts_on <= meeting.held_on < timezone.localdate()
     assert "Wednesday 28 February 2018" in meeting.title  # the minutes' words stay
     assert meeting.board.plans.get() == plan
     assert meeting.actions.count() == 5
@@ -336,6 +339,26 @@ def test_the_packs_are_issued_monthly_after_a_baseline(plan):
 
     assert [p.as_at for p in packs] == expected
     assert all(p.issued_by.username == demo_history.IMPROVEMENT_LEAD_USERNAME for p in packs)
+
+
+@pytest.mark.parametrize(
+    ("today", "held_on"),
+    [
+        (datetime.date(2026, 12, 2), datetime.date(2026, 11, 28)),
+        (datetime.date(2027, 1, 15), datetime.date(2026, 12, 28)),
+        (datetime.date(2027, 3, 31), datetime.date(2027, 2, 28)),
+    ],
+)
+def test_the_boards_meeting_was_held_last_month_whatever_day_the_demo_is_loaded(today, held_on):
+    class Plan:
+        starts_on = datetime.date(2026, 9, 1)
+
+    assert demo.meeting_day(datetime.date(2018, 2, 28), plan=Plan, today=today) == held_on
+
+
+def test_the_latest_pack_carries_the_boards_action_log(plan):
+    latest = Pack.objects.filter(plan=plan, status=Pack.PackStatus.ISSUED).latest("as_at")
+    assert len(latest.snapshot["meeting_actions"]) == Meeting.objects.get().actions.count()
 
 
 def test_even_the_baseline_pack_reads_every_actions_theme_lead_and_recommendations(plan):
