@@ -264,7 +264,9 @@ def test_the_admin_rates_an_action_against_each_of_its_plans_criteria(admin_clie
     action.refresh_from_db()
     assert action.criteria == {"safe": True, "funded": False, "staffed": True}
     assert action.version == 2
-    assert not ProgressUpdate.objects.exists()
+    [update] = ProgressUpdate.objects.filter(action=action)
+    assert update.action_version == 2
+    assert update.commentary.startswith("Details changed in the admin: ")
 
 
 def test_an_answer_set_back_to_not_assessed_is_recorded_as_such(admin_client, plan):
