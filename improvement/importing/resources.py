@@ -187,8 +187,9 @@ class PlanResource(resources.ModelResource):
         original = self.original
         if original is None or import_validation_errors:
             return False
+        m2m = self.m2m_fields(row)
         for field in self.get_import_fields():
-            if field in self.m2m_fields(row):
+            if field in m2m:
                 wanted = sorted(v.pk for v in self._m2m[field.column_name])
                 if wanted != sorted(v.pk for v in field.get_value(original).all()):
                     return False
