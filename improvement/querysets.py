@@ -4,13 +4,26 @@ select_related/prefetch_related here, so a page's query count does not grow with
 import datetime
 
 from django.db import models
-from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    Exists,
+    F,
+    Func,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.lookups import Exact
 
 from improvement.criteria import criteria_from_json
 from improvement.rag import assess, derived_rag_only, rag_counts
 from improvement.ratings import DONE_STATUSES, DUE_SOON_DAYS, Rag, RagRule, Status
 
-# What the RAG rule reads of an action, and nothing else; its plan's rule is read once a plan.
+# What the RAG rule reads of an action of a criteria plan; its plan's criteria are read once.
 DERIVED_RAG_COLUMNS = (
     "pk",
     "plan_id",
@@ -20,6 +33,42 @@ DERIVED_RAG_COLUMNS = (
     "impact_evidence",
     "criteria",
 )
+
+
+class _StripBlanks(Func):
+    """The text without the spaces, tabs and line breaks round it, as str.strip() does for a
+    pasted cell; SQL's one-argument TRIM strips spaces only."""
+
+    template = "BTRIM(%(expressions)s, ' ' || chr(9) || chr(10) || chr(13))"
+    output_field = CharField()
+
+    def as_sqlite(self, compiler, connection, **extra):
+        template = "TRIM(%(expressions)s, ' ' || char(9) || char(10) || char(13))"
+        return super().as_sql(compiler, connection, template=template, **extra)
+
+
+def _has_text(field: str) -> Q:
+    return ~Q(**{field: ""}) & ~Q(Exact(_StripBlanks(field), Value("")))
+
+
+def dates_rule_rag(*, today: datetime.date) -> Case:
+    """rag.py's dates rule (derived_rag_only with no assessments) as a database expression, so
+    whole plans are counted and filtered by derived RAG without reading every action.
+    tests/improvement/test_rag.py holds both to the same table of scenarios."""
+    return Case(
+        When(Q(status=Status.COMPLETE) & _has_text("impact_evidence"), then=Value(Rag.BLUE)),
+        When(status__in=DONE_STATUSES, then=Value(Rag.GREEN)),
+        When(due_on__lt=today, then=Value(Rag.RED)),
+        When(
+            status=Status.NOT_STARTED,
+            due_on__lte=today + datetime.timedelta(days=DUE_SOON_DAYS),
+            then=Value(Rag.AMBER),
+        ),
+        When(progress_rag=Rag.BLUE, then=Value(Rag.GREEN)),
+        When(progress_rag="", then=Value(Rag.NOT_RATED)),
+        default=F("progress_rag"),
+        output_field=CharField(),
+    )
 
 
 class PlanQuerySet(models.QuerySet):
@@ -118,24 +167,19 @@ class ActionQuerySet(models.QuerySet):
         """What a list row shows: plan (for the RAG rule), theme, period, objective and lead."""
         return self.select_related("plan", "theme", "period", "objective", "lead")
 
-    def _derived_rags(self, *, today: datetime.date):
-        """(pk, derived RAG) of each action, in two queries (the actions' columns, then their
-        plans' rules): the rule is rag.py's, the one pages and packs call, read over plain
-        values because a model instance per row costs more than the rule itself."""
+    def _by_rule(self, rule: str):
+        # Through the keys, so joins a filter made (a lead, a recommendation) count no action twice.
+        return self.model.objects.filter(pk__in=self.order_by().values("pk"), plan__rag_rule=rule)
+
+    def _criteria_rags(self, *, today: datetime.date):
+        """(pk, derived RAG) of each action of a criteria plan, by rag.py's rule in Python: the
+        criteria live in JSON, per plan. Two queries: the actions' columns, their plans' rules."""
         from improvement.models import Plan
 
-        rows = list(
-            self.order_by()
-            .prefetch_related(None)
-            .select_related(None)
-            .values_list(*DERIVED_RAG_COLUMNS)
-        )
-        plans = Plan.objects.filter(pk__in={row[1] for row in rows}).values_list(
-            "pk", "rag_rule", "criteria"
-        )
-        rules = {pk: (rule, criteria_from_json(criteria)) for pk, rule, criteria in plans}
+        rows = list(self._by_rule(RagRule.CRITERIA).values_list(*DERIVED_RAG_COLUMNS))
+        plans = Plan.objects.filter(pk__in={row[1] for row in rows}).values_list("pk", "criteria")
+        criteria = {pk: criteria_from_json(value) for pk, value in plans}
         for pk, plan_id, status, due_on, reported, evidence, answers in rows:
-            rule, criteria = rules[plan_id]
             yield (
                 pk,
                 derived_rag_only(
@@ -144,18 +188,36 @@ class ActionQuerySet(models.QuerySet):
                     due_on=due_on,
                     today=today,
                     impact_evidence=evidence or "",
-                    assessments=assess(criteria, answers or {})
-                    if rule == RagRule.CRITERIA
-                    else None,
+                    assessments=assess(criteria[plan_id], answers or {}),
                 ),
             )
 
     def derived_rag_counts(self, *, today: datetime.date) -> dict[Rag, int]:
-        """Actions per derived RAG as at the day, every RAG listed: the figures a pack counts."""
-        return rag_counts(rag for _pk, rag in self._derived_rags(today=today))
+        """Actions per derived RAG as at the day, every RAG listed: the figures a pack counts.
+        One grouped query decides dates plans; criteria plans' actions, if any, are then read."""
+        groups = (
+            self.order_by()
+            .values(rule=F("plan__rag_rule"), derived=dates_rule_rag(today=today))
+            # Distinct, so an action a filter's join repeats (two co-leads) counts once.
+            .annotate(count=Count("pk", distinct=True))
+            .values_list("rule", "derived", "count")
+        )
+        counts = rag_counts(())
+        by_criteria = False
+        for rule, derived, count in groups:
+            if rule == RagRule.CRITERIA:
+                by_criteria = True
+            else:
+                counts[Rag(derived)] += count
+        if by_criteria:
+            for _pk, rag in self._criteria_rags(today=today):
+                counts[rag] += 1
+        return counts
 
     def derived_rag_is(self, rag: str, *, today: datetime.date):
-        """The actions whose derived RAG on the day is `rag`: one query to decide, then a
-        filter on their keys, so the result still composes with other filters."""
-        chosen = [pk for pk, derived in self._derived_rags(today=today) if derived == rag]
-        return self.filter(pk__in=chosen)
+        """The actions whose derived RAG on the day is `rag`, still a queryset that composes with
+        other filters: dates plans by the expression, criteria plans by their keys."""
+        chosen = [pk for pk, derived in self._criteria_rags(today=today) if derived == rag]
+        return self.alias(dates_rag=dates_rule_rag(today=today)).filter(
+            Q(plan__rag_rule=RagRule.DATES, dates_rag=rag) | Q(pk__in=chosen)
+        )

@@ -5,7 +5,7 @@ import datetime
 import pytest
 
 from improvement.criteria import STANDARD_CRITERIA, Criterion
-from improvement.models import Plan, Rag, Status
+from improvement.models import Action, Plan, Rag, Status
 from improvement.rag import (
     BLUE_NOT_EARNED,
     IMPACT_BLUE_NOT_EARNED,
@@ -18,6 +18,7 @@ from improvement.rag import (
     risk_band,
     shown_impact_rag,
 )
+from tests import factories
 
 TODAY = datetime.date(2017, 2, 15)
 DATES, CRITERIA = Plan.RagRule.DATES, Plan.RagRule.CRITERIA
@@ -28,56 +29,60 @@ def days(n):
     return TODAY + datetime.timedelta(days=n)
 
 
+# One row per scenario: what was reported, the status, the due date and impact evidence, then
+# the derived RAG and the disagreement a page shows.
+DATES_RULE = [
+    # overdue and not complete is red, whatever was reported
+    (Rag.GREEN, Status.IN_PROGRESS, days(-21), "", Rag.RED, "reported green, 21 days overdue"),
+    (Rag.AMBER, Status.NOT_STARTED, days(-1), "", Rag.RED, "reported amber, 1 day overdue"),
+    (Rag.RED, Status.IN_PROGRESS, days(-5), "", Rag.RED, ""),
+    (Rag.NOT_RATED, Status.IN_PROGRESS, days(-5), "", Rag.RED, ""),
+    # due today is not yet overdue
+    (Rag.GREEN, Status.IN_PROGRESS, days(0), "", Rag.GREEN, ""),
+    # due within 14 days and not started is amber
+    (
+        Rag.GREEN,
+        Status.NOT_STARTED,
+        days(14),
+        "",
+        Rag.AMBER,
+        "reported green, not started, due in 14 days",
+    ),
+    (Rag.GREEN, Status.NOT_STARTED, days(15), "", Rag.GREEN, ""),
+    (Rag.GREEN, Status.IN_PROGRESS, days(3), "", Rag.GREEN, ""),
+    (
+        Rag.RED,
+        Status.NOT_STARTED,
+        days(1),
+        "",
+        Rag.AMBER,
+        "reported red, not started, due in 1 day",
+    ),
+    # otherwise the reported RAG stands, including with no due date at all
+    (Rag.AMBER, Status.IN_PROGRESS, days(90), "", Rag.AMBER, ""),
+    (Rag.GREEN, Status.NOT_STARTED, None, "", Rag.GREEN, ""),
+    # awaiting sign-off is still open: an overdue one is red
+    (
+        Rag.GREEN,
+        Status.AWAITING_SIGN_OFF,
+        days(-2),
+        "",
+        Rag.RED,
+        "reported green, 2 days overdue",
+    ),
+    # complete: blue when the impact is evidenced, green otherwise, never overdue
+    (Rag.BLUE, Status.COMPLETE, days(-30), "Re-audit shows 94%.", Rag.BLUE, ""),
+    (Rag.GREEN, Status.COMPLETE, days(-30), "  ", Rag.GREEN, ""),
+    (Rag.GREEN, Status.CLOSED, days(-30), "", Rag.GREEN, ""),
+    # blue means delivered: closed is done but not delivered, and an open action is not blue
+    (Rag.BLUE, Status.CLOSED, days(-30), "Merged into another action.", Rag.GREEN, ""),
+    (Rag.BLUE, Status.IN_PROGRESS, days(30), "", Rag.GREEN, NOT_BLUE_YET),
+    (Rag.BLUE, Status.AWAITING_SIGN_OFF, days(30), "Audit.", Rag.GREEN, NOT_BLUE_YET),
+]
+
+
 @pytest.mark.parametrize(
-    ("reported", "status", "due_on", "evidence", "rag", "disagreement"),
-    [
-        # overdue and not complete is red, whatever was reported
-        (Rag.GREEN, Status.IN_PROGRESS, days(-21), "", Rag.RED, "reported green, 21 days overdue"),
-        (Rag.AMBER, Status.NOT_STARTED, days(-1), "", Rag.RED, "reported amber, 1 day overdue"),
-        (Rag.RED, Status.IN_PROGRESS, days(-5), "", Rag.RED, ""),
-        (Rag.NOT_RATED, Status.IN_PROGRESS, days(-5), "", Rag.RED, ""),
-        # due today is not yet overdue
-        (Rag.GREEN, Status.IN_PROGRESS, days(0), "", Rag.GREEN, ""),
-        # due within 14 days and not started is amber
-        (
-            Rag.GREEN,
-            Status.NOT_STARTED,
-            days(14),
-            "",
-            Rag.AMBER,
-            "reported green, not started, due in 14 days",
-        ),
-        (Rag.GREEN, Status.NOT_STARTED, days(15), "", Rag.GREEN, ""),
-        (Rag.GREEN, Status.IN_PROGRESS, days(3), "", Rag.GREEN, ""),
-        (
-            Rag.RED,
-            Status.NOT_STARTED,
-            days(1),
-            "",
-            Rag.AMBER,
-            "reported red, not started, due in 1 day",
-        ),
-        # otherwise the reported RAG stands, including with no due date at all
-        (Rag.AMBER, Status.IN_PROGRESS, days(90), "", Rag.AMBER, ""),
-        (Rag.GREEN, Status.NOT_STARTED, None, "", Rag.GREEN, ""),
-        # awaiting sign-off is still open: an overdue one is red
-        (
-            Rag.GREEN,
-            Status.AWAITING_SIGN_OFF,
-            days(-2),
-            "",
-            Rag.RED,
-            "reported green, 2 days overdue",
-        ),
-        # complete: blue when the impact is evidenced, green otherwise, never overdue
-        (Rag.BLUE, Status.COMPLETE, days(-30), "Re-audit shows 94%.", Rag.BLUE, ""),
-        (Rag.GREEN, Status.COMPLETE, days(-30), "  ", Rag.GREEN, ""),
-        (Rag.GREEN, Status.CLOSED, days(-30), "", Rag.GREEN, ""),
-        # blue means delivered: closed is done but not delivered, and an open action is not blue
-        (Rag.BLUE, Status.CLOSED, days(-30), "Merged into another action.", Rag.GREEN, ""),
-        (Rag.BLUE, Status.IN_PROGRESS, days(30), "", Rag.GREEN, NOT_BLUE_YET),
-        (Rag.BLUE, Status.AWAITING_SIGN_OFF, days(30), "Audit.", Rag.GREEN, NOT_BLUE_YET),
-    ],
+    ("reported", "status", "due_on", "evidence", "rag", "disagreement"), DATES_RULE
 )
 def test_dates_rule(reported, status, due_on, evidence, rag, disagreement):
     derived = derive_rag(
@@ -92,6 +97,61 @@ def test_dates_rule(reported, status, due_on, evidence, rag, disagreement):
         )
         == rag
     )
+
+
+def test_the_database_counts_and_filters_by_the_same_dates_rule(plan, officer_lead):
+    """Plan pages count and filter whole plans by derived RAG in the database: every scenario of
+    the table gives the same RAG there, whitespace-only evidence and a blank report included."""
+    scenarios = [
+        *DATES_RULE,
+        (Rag.GREEN, Status.COMPLETE, days(-3), "\n\t ", Rag.GREEN, ""),
+        ("", Status.IN_PROGRESS, days(30), "", Rag.NOT_RATED, ""),
+    ]
+    expected = {}
+    for n, (reported, status, due_on, evidence, rag, _disagreement) in enumerate(scenarios):
+        action = factories.ActionFactory(
+            plan=plan,
+            lead=officer_lead,
+            reference=f"R{n}",
+            progress_rag=reported,
+            status=status,
+            due_on=due_on,
+            impact_evidence=evidence,
+        )
+        expected[action.pk] = rag
+    actions = Action.objects.filter(plan=plan)
+
+    counts = actions.derived_rag_counts(today=TODAY)
+    chosen = {
+        rag: set(actions.derived_rag_is(rag, today=TODAY).values_list("pk", flat=True))
+        for rag in Rag
+    }
+
+    assert counts == {rag: list(expected.values()).count(rag) for rag in Rag}
+    assert chosen == {rag: {pk for pk, r in expected.items() if r == rag} for rag in Rag}
+
+
+def test_a_queryset_over_a_dates_plan_and_a_criteria_plan_counts_each_by_its_own_rule(
+    plan, officer_lead
+):
+    criteria_plan = factories.PlanFactory(authority=plan.authority, rag_rule=CRITERIA)
+    criteria_plan.criteria = [{"key": "safe", "name": "Children are safe", "essential": True}]
+    criteria_plan.save()
+    dated = factories.ActionFactory(
+        plan=plan, lead=officer_lead, due_on=days(-1), progress_rag=Rag.GREEN
+    )
+    rated = factories.ActionFactory(
+        plan=criteria_plan, lead=officer_lead, due_on=days(30), criteria={"safe": False}
+    )
+    # two co-leads: a filter through them joins the action twice, and it still counts once
+    rated.co_leads.add(factories.LeadFactory(authority=plan.authority), officer_lead)
+    actions = Action.objects.filter(co_leads__isnull=False) | Action.objects.filter(pk=dated.pk)
+
+    counts = actions.derived_rag_counts(today=TODAY)
+    red = set(actions.derived_rag_is(Rag.RED, today=TODAY).values_list("pk", flat=True))
+
+    assert counts == {**dict.fromkeys(Rag, 0), Rag.RED: 2}
+    assert red == {dated.pk, rated.pk}
 
 
 SCOPE, IDENTIFIED, ALLOCATED, PROJECT_PLAN, PACE = (c.key for c in STANDARD_CRITERIA)
