@@ -24,6 +24,7 @@ class Element:
     children: list["Element"] = field(default_factory=list)
     mcids: list[tuple[int, int]] = field(default_factory=list)
     links: int = 0  # annotations (OBJR) the element owns
+    identifier: str | None = None  # /ID, which a table's data cells name in /Headers
     text: str = ""
 
     def walk(self):
@@ -79,7 +80,7 @@ def _element(node, pages: dict, marked: dict, page: int | None) -> Element:
     attributes = {}
     for entry in _as_list(node.get("/A")):
         attributes.update({key: value for key, value in entry.get_object().items()})
-    element = Element(str(node["/S"])[1:], attributes, page)
+    element = Element(str(node["/S"])[1:], attributes, page, identifier=node.get("/ID"))
     for kid in _kids(node):
         if isinstance(kid, NumberObject | int):
             element.mcids.append((page, int(kid)))
@@ -91,8 +92,10 @@ def _element(node, pages: dict, marked: dict, page: int | None) -> Element:
             element.mcids.append((page, int(kid["/MCID"])))
         else:
             element.children.append(_element(kid, pages, marked, page))
-    own = "".join(marked.get(mcid, "") for mcid in element.mcids)
-    element.text = own + "".join(child.text for child in element.children)
+    # Words as read, one space between them: pypdf's own line breaks and spacing are not content.
+    parts = [marked.get(mcid, "") for mcid in element.mcids]
+    parts += [child.text for child in element.children]
+    element.text = " ".join(" ".join(parts).split())
     return element
 
 
