@@ -9,6 +9,7 @@ import base64
 import pygal
 from pygal.style import Style
 
+from boards.pack.glyphs import printable
 from improvement.models import Rag
 
 # Bars and lines are graphical objects: WCAG 1.4.11 asks 3:1 against the white plot, so amber
@@ -69,7 +70,8 @@ def rag_by_theme(rows: list[dict]) -> str:
             print_values=False,
         )
     )
-    chart.x_labels = [row["name"] for row in rows]
+    # The chart is an image the pack's HTML pass never reads, so its labels are made printable here.
+    chart.x_labels = [printable(row["name"]) for row in rows]
     # Whole actions only: ticks at whole numbers, about eight of them.
     largest = max((sum(row["counts"].values()) for row in rows), default=0)
     step = max(1, -(-largest // 8))
@@ -91,8 +93,8 @@ def measure_trend(*, values: list[dict], target: float | None, unit: str) -> str
             style=_style(TREND_COLOURS),
         )
     )
-    chart.x_labels = [v["label"] for v in values]
-    chart.add(unit or "Value", [v["value"] for v in values])
+    chart.x_labels = [printable(v["label"]) for v in values]
+    chart.add(printable(unit) or "Value", [v["value"] for v in values])
     if target is not None:
         chart.add(
             "Target", [target] * len(values), show_dots=False, stroke_style={"dasharray": "6,4"}

@@ -66,7 +66,7 @@ def _large_pack():
 
 def _emoji_rtl_pack():
     plan = factories.PlanFactory(title=f"خطة التحسين {HEBREW}")
-    theme = factories.ThemeFactory(plan=plan, name=f"Practice ✅ {ARABIC}")
+    theme = factories.ThemeFactory(plan=plan, name=f"Practice ✅ {NEWER_EMOJI} {ARABIC}")
     objective = factories.ObjectiveFactory(plan=plan, theme=theme, title=f"{HEBREW} 🚩")
     lead = factories.LeadFactory(authority=plan.authority, name="فاطمة الزهراء")
     today = timezone.localdate()
