@@ -94,12 +94,14 @@ class _Tree:
         """
         seen.add(stream.number)
         chunks = stream.stream
+        # A hundred-page pack has half a million items: exact type checks keep this walk cheap.
         for index, chunk in enumerate(chunks):
-            if isinstance(chunk, pydyf.Dictionary):
+            kind = type(chunk)
+            if kind is pydyf.Dictionary:
                 if chunk.get("MCID") in mcids:
                     chunks[index - 1] = "/Artifact"
                     chunks[index] = PAGINATION
-            elif isinstance(chunk, bytes) and chunk.endswith(b" Do"):
+            elif kind is bytes and chunk[-3:] == b" Do":
                 form = self._form(resources, chunk[1:-3].decode())
                 if form is not None and form.number not in seen:
                     self._remark(form, form.extra["Resources"], mcids, seen)
