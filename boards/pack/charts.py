@@ -9,18 +9,23 @@ import base64
 import pygal
 from pygal.style import Style
 
+from boards.pack.glyphs import printable
 from improvement.models import Rag
 
+# Bars and lines are graphical objects: WCAG 1.4.11 asks 3:1 against the white plot, so amber
+# is a dark ochre rather than the tag's yellow (1.35:1) and "not rated" a dark grey, and every
+# fill is opaque (pygal draws at 70% opacity by default, which took amber to 1.25:1).
 RAG_COLOURS = {
     Rag.RED: "#d4351c",
-    Rag.AMBER: "#ffdd00",
+    Rag.AMBER: "#a86700",
     Rag.GREEN: "#00703c",
     Rag.BLUE: "#1d70b8",
-    Rag.NOT_RATED: "#b1b4b6",
+    Rag.NOT_RATED: "#6f777b",
 }
+TREND_COLOURS = ("#1d70b8", "#d4351c")  # the measure, then its target
 # The order the choices declare, which the RAG key and every count table follow.
 RAG_ORDER = list(Rag)
-FONT = "DejaVu Sans, Arial, sans-serif"
+FONT = "DejaVu Sans, Pack Symbols, Arial, sans-serif"
 
 
 def _style(colours) -> Style:
@@ -31,6 +36,10 @@ def _style(colours) -> Style:
         foreground_strong="#0b0c0c",
         foreground_subtle="#505a5f",
         colors=tuple(colours),
+        opacity="1",
+        opacity_hover="1",
+        stroke_opacity="1",
+        stroke_opacity_hover="1",
         font_family=FONT,
         label_font_size=11,
         major_label_font_size=11,
@@ -61,7 +70,8 @@ def rag_by_theme(rows: list[dict]) -> str:
             print_values=False,
         )
     )
-    chart.x_labels = [row["name"] for row in rows]
+    # The chart is an image the pack's HTML pass never reads, so its labels are made printable here.
+    chart.x_labels = [printable(row["name"]) for row in rows]
     # Whole actions only: ticks at whole numbers, about eight of them.
     largest = max((sum(row["counts"].values()) for row in rows), default=0)
     step = max(1, -(-largest // 8))
@@ -80,11 +90,11 @@ def measure_trend(*, values: list[dict], target: float | None, unit: str) -> str
             legend_at_bottom=True,
             x_label_rotation=30,
             dots_size=3,
-            style=_style(["#1d70b8", "#d4351c"]),
+            style=_style(TREND_COLOURS),
         )
     )
-    chart.x_labels = [v["label"] for v in values]
-    chart.add(unit or "Value", [v["value"] for v in values])
+    chart.x_labels = [printable(v["label"]) for v in values]
+    chart.add(printable(unit) or "Value", [v["value"] for v in values])
     if target is not None:
         chart.add(
             "Target", [target] * len(values), show_dots=False, stroke_style={"dasharray": "6,4"}

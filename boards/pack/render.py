@@ -18,7 +18,7 @@ from django.template.loader import render_to_string
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from boards.pack import sections
+from boards.pack import glyphs, sections, tagging
 from boards.pack.schema import upgrade
 
 # A host that can never resolve (RFC 6761): relative URLs in the pack resolve against it, and
@@ -107,7 +107,8 @@ def render_html(snapshot: dict, *, draft: bool = False, version: int | None = No
 
 def render_pdf(html: str, *, fetcher: URLFetcher | None = None) -> RenderedPack:
     fetcher = fetcher or StaticOnlyFetcher()
-    document = HTML(string=html, base_url=f"{PACK_ORIGIN}/", url_fetcher=fetcher).render(
-        **PDF_OPTIONS
-    )
-    return RenderedPack(pdf=document.write_pdf(**PDF_OPTIONS), pages=len(document.pages))
+    document = HTML(
+        string=glyphs.printable(html), base_url=f"{PACK_ORIGIN}/", url_fetcher=fetcher
+    ).render(**PDF_OPTIONS)
+    pdf = document.write_pdf(finisher=tagging.finish, **PDF_OPTIONS)
+    return RenderedPack(pdf=pdf, pages=len(document.pages))
