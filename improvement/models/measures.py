@@ -1,0 +1,52 @@
+"""Measures of the plan's impact and the values recorded against them."""
+
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+from improvement.models.plans import Plan, Theme
+from inspections.models import Recommendation
+
+
+class Measure(models.Model):
+    class Direction(models.TextChoices):
+        HIGHER = "higher", "Higher is better"
+        LOWER = "lower", "Lower is better"
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="measures")
+    name = models.CharField(max_length=300)
+    unit = models.CharField(max_length=40, blank=True, help_text='e.g. "%", "days", "children".')
+    direction = models.CharField(max_length=10, choices=Direction.choices, default=Direction.HIGHER)
+    target = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    themes = models.ManyToManyField(Theme, blank=True, related_name="measures")
+    recommendations = models.ManyToManyField(Recommendation, blank=True, related_name="measures")
+    order = models.PositiveIntegerField(default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["plan", "order", "name"]
+        constraints = [models.UniqueConstraint(fields=["plan", "name"], name="measure_unique")]
+
+    def __str__(self):
+        return self.name
+
+
+class MeasureValue(models.Model):
+    measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="values")
+    period_ending = models.DateField()
+    label = models.CharField(max_length=40, blank=True, help_text='e.g. "Jan 2017".')
+    value = models.DecimalField(max_digits=12, decimal_places=2)
+    note = models.CharField(max_length=300, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["measure", "period_ending"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["measure", "period_ending"], name="measure_value_unique"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.measure}: {self.value} ({self.label or self.period_ending})"
