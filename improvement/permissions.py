@@ -4,6 +4,8 @@
 - Improvement leads change and sign off everything in their plan, issue board packs and
   download the plan workbook (for re-import).
 - Board chairs and members read everything in their plan and change nothing.
+- Board secretaries read the plan like a member, and with improvement leads record the
+  meetings, decisions and action log of the boards that oversee it.
 - Superusers may do everything.
 """
 
@@ -11,7 +13,13 @@ from django.db.models import Q
 
 from improvement.models import Action, Plan, PlanRole
 
-READ_ROLES = (PlanRole.Role.IMPROVEMENT_LEAD, PlanRole.Role.BOARD_CHAIR, PlanRole.Role.BOARD_MEMBER)
+READ_ROLES = (
+    PlanRole.Role.IMPROVEMENT_LEAD,
+    PlanRole.Role.BOARD_CHAIR,
+    PlanRole.Role.BOARD_MEMBER,
+    PlanRole.Role.BOARD_SECRETARY,
+)
+MEETING_ROLES = (PlanRole.Role.IMPROVEMENT_LEAD, PlanRole.Role.BOARD_SECRETARY)
 
 
 def _roles(user, plan: Plan) -> set[str]:
@@ -92,3 +100,11 @@ def can_read_packs(user, plan: Plan) -> bool:
     if not user.is_authenticated:
         return False
     return user.is_superuser or bool(_roles(user, plan) & set(READ_ROLES))
+
+
+def can_record_meetings(user, plan: Plan) -> bool:
+    """Minutes, decisions and the action log of the boards overseeing this plan; a decision
+    may approve one of its actions' revised due date or closure."""
+    if not user.is_authenticated:
+        return False
+    return user.is_superuser or bool(_roles(user, plan) & set(MEETING_ROLES))
