@@ -5,7 +5,7 @@ from playwright.sync_api import expect
 
 from improvement.models import ProgressUpdate, Rag
 from tests.browser.conftest import sign_in
-from tests.browser.test_accessibility import serious_violations
+from tests.browser.test_accessibility import wcag_violations
 
 pytestmark = pytest.mark.browser
 
@@ -45,4 +45,4 @@ def test_a_chair_cannot_reach_the_update_form(page, live_server, chair, overdue_
 
     assert response.status == 403
     expect(page.get_by_role("heading", name="You cannot do this")).to_be_visible()
-    assert serious_violations(page) == []
+    assert wcag_violations(page) == []
