@@ -183,3 +183,25 @@ class SignOffForm(GovukForm):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text="Required when you send the action back: say what is missing.",
     )
+
+
+class MeasureValueForm(GovukForm):
+    period_ending = forms.DateField(
+        label="Period ending", input_formats=DATE_FORMATS, help_text="For example, 31/03/2027."
+    )
+    value = forms.DecimalField(max_digits=12, decimal_places=2)
+    label = forms.CharField(
+        label="Period label (optional)",
+        required=False,
+        max_length=40,
+        help_text='As reports name it, such as "Q4 2026/27". Blank: the month.',
+    )
+    note = forms.CharField(
+        required=False,
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="What lies behind the figure. Required when correcting a recorded value.",
+    )
+    correcting = forms.BooleanField(
+        label="This corrects the value already recorded for the period", required=False
+    )

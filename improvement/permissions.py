@@ -108,3 +108,18 @@ def can_record_meetings(user, plan: Plan) -> bool:
     if not user.is_authenticated:
         return False
     return user.is_superuser or bool(_roles(user, plan) & set(MEETING_ROLES))
+
+
+def can_record_measure(user, measure) -> bool:
+    """A measure's values: the users of its owner (a lead of the plan's council) and the plan's
+    improvement leads."""
+    if not user.is_authenticated:
+        return False
+    if is_improvement_lead(user, measure.plan):
+        return True
+    owner = measure.owner
+    return (
+        owner is not None
+        and owner.authority_id == measure.plan.authority_id
+        and (owner.users.filter(pk=user.pk).exists())
+    )

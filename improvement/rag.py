@@ -237,15 +237,20 @@ def rag_counts(rags: Iterable[str]) -> dict[Rag, int]:
     return {rag: counts.get(rag, 0) for rag in Rag}
 
 
-def measure_rag(value: float | None, target: float | None, direction: str) -> Rag:
+def measure_rag(
+    value: float | None, target: float | None, direction: str, *, tolerance: float | None = None
+) -> Rag:
     """A measure's latest value against its target, in its direction ("higher" is better, or
-    "lower"); unrated without a value or a target."""
+    "lower"): green on or past the target, amber short of it by no more than the tolerance (in
+    the measure's unit; without one, 10% of the target), red beyond; unrated without a value or
+    a target."""
     if value is None or target is None:
         return Rag.NOT_RATED
     gap = (value - target) if direction == "higher" else (target - value)
     if gap >= 0:
         return Rag.GREEN
-    if abs(gap) <= abs(target) * MEASURE_AMBER_MARGIN:
+    allowed = abs(target) * MEASURE_AMBER_MARGIN if tolerance is None else tolerance
+    if abs(gap) <= allowed:
         return Rag.AMBER
     return Rag.RED
 

@@ -5,9 +5,10 @@ from dataclasses import dataclass, field
 
 from django.db.models import F, Prefetch
 
-from improvement.models import Action, Plan, ProgressUpdate
+from improvement.models import Action, Measure, MeasureValue, Plan, ProgressUpdate
 from improvement.rag import derive_action_rag, is_overdue
 from improvement.ratings import DONE_STATUSES, DUE_SOON_DAYS, Status
+from improvement.trend import Trend, trend
 from inspections.models import Recommendation
 
 DUE_REVISED = "Due date revised %(count)d time%(plural)s; first due %(first)s"
@@ -122,3 +123,56 @@ def action_page(*, plan: Plan, reference: str, today: datetime.date) -> ActionPa
 
 def recommendation_actions(*, plan: Plan, recommendation: Recommendation):
     return plan.actions.filter(recommendations=recommendation).select_related("plan", "lead")
+
+
+@dataclass
+class MeasureRow:
+    """One measure as the measures page shows it: latest and previous value, the change, its
+    RAG against the target and tolerance, and its trend."""
+
+    measure: Measure
+    values: list
+    latest: MeasureValue | None
+    previous: MeasureValue | None
+    rag: str
+    trend: Trend | None
+
+    @property
+    def change(self):
+        if self.latest is None or self.previous is None:
+            return None
+        return self.latest.value - self.previous.value
+
+    @property
+    def trend_words(self) -> str:
+        return "; ".join(
+            f"{v.label or format(v.period_ending, '%b %Y')}: {v.value}" for v in self.values
+        )
+
+
+def measure_row(measure: Measure) -> MeasureRow:
+    values = list(measure.values.all())
+    latest = values[-1] if values else None
+    return MeasureRow(
+        measure=measure,
+        values=values,
+        latest=latest,
+        previous=values[-2] if len(values) > 1 else None,
+        rag=measure.rag_of(latest.value if latest else None),
+        trend=trend(
+            [float(v.value) for v in values],
+            target=float(measure.target) if measure.target is not None else None,
+        ),
+    )
+
+
+def plan_measures(plan: Plan) -> list[MeasureRow]:
+    """Every measure of the plan with its values, in two queries whatever their number."""
+    measures = (
+        plan.measures.select_related("plan", "owner")
+        .prefetch_related(
+            Prefetch("values", queryset=MeasureValue.objects.order_by("period_ending"))
+        )
+        .order_by("order", "name")
+    )
+    return [measure_row(measure) for measure in measures]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from improvement import converters, views  # noqa: F401 (registers converters)
+from improvement import converters, measure_views, views  # noqa: F401 (registers converters)
 
 app_name = "improvement"
 
@@ -29,5 +29,12 @@ urlpatterns = [
         "plans/<plan:slug>/actions/<reference:reference>/sign-off/",
         views.action_sign_off,
         name="action_sign_off",
+    ),
+    path("plans/<plan:slug>/measures/", measure_views.measure_list, name="measures"),
+    path("plans/<plan:slug>/measures/<int:pk>/", measure_views.measure_detail, name="measure"),
+    path(
+        "plans/<plan:slug>/measures/<int:pk>/values/new/",
+        measure_views.measure_value_new,
+        name="measure_value_new",
     ),
 ]

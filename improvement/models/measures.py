@@ -1,9 +1,14 @@
 """Measures of the plan's impact and the values recorded against them."""
 
+from django.conf import settings
+from django.core.validators import MinValueValidator
 from django.db import models
+from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from improvement.models.leads import Lead
 from improvement.models.plans import Plan, Theme
+from improvement.rag import measure_rag
 from inspections.models import Recommendation
 
 
@@ -17,6 +22,24 @@ class Measure(models.Model):
     unit = models.CharField(max_length=40, blank=True, help_text='e.g. "%", "days", "children".')
     direction = models.CharField(max_length=10, choices=Direction.choices, default=Direction.HIGHER)
     target = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    tolerance = models.DecimalField(
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+        help_text=(
+            "How far on the wrong side of the target still counts as amber, in the measure's "
+            "unit. Blank: 10% of the target."
+        ),
+    )
+    owner = models.ForeignKey(
+        Lead, on_delete=models.PROTECT, null=True, blank=True, related_name="measures"
+    )
+    england_average = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    statistical_neighbours = models.DecimalField(
+        "statistical neighbours' average", max_digits=12, decimal_places=2, null=True, blank=True
+    )
     themes = models.ManyToManyField(Theme, blank=True, related_name="measures")
     recommendations = models.ManyToManyField(Recommendation, blank=True, related_name="measures")
     order = models.PositiveIntegerField(default=0)
@@ -30,6 +53,17 @@ class Measure(models.Model):
     def __str__(self):
         return self.name
 
+    def get_absolute_url(self):
+        return reverse("improvement:measure", kwargs={"slug": self.plan.slug, "pk": self.pk})
+
+    def rag_of(self, value) -> str:
+        def number(decimal):
+            return None if decimal is None else float(decimal)
+
+        return measure_rag(
+            number(value), number(self.target), self.direction, tolerance=number(self.tolerance)
+        )
+
 
 class MeasureValue(models.Model):
     measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="values")
@@ -37,6 +71,9 @@ class MeasureValue(models.Model):
     label = models.CharField(max_length=40, blank=True, help_text='e.g. "Jan 2017".')
     value = models.DecimalField(max_digits=12, decimal_places=2)
     note = models.CharField(max_length=300, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     history = HistoricalRecords()
 

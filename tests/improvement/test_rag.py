@@ -404,6 +404,26 @@ def test_a_measure_is_rated_against_its_target_in_its_direction(value, target, d
 
 
 @pytest.mark.parametrize(
+    ("value", "target", "direction", "tolerance", "expected"),
+    [
+        (70, 75, "higher", 5, Rag.AMBER),  # 5 short of 75: on the tolerance
+        (69.9, 75, "higher", 5, Rag.RED),
+        (75, 75, "higher", 5, Rag.GREEN),
+        (88, 90, "higher", 0, Rag.RED),  # no tolerance: anything short is red
+        (26, 25, "lower", 2, Rag.AMBER),  # days to assessment: 1 over a target of 25
+        (27, 25, "lower", 2, Rag.AMBER),
+        (28, 25, "lower", 2, Rag.RED),
+        (24, 25, "lower", 2, Rag.GREEN),
+        (None, 25, "lower", 2, Rag.NOT_RATED),
+    ],
+)
+def test_a_measure_with_a_tolerance_is_amber_within_it_on_either_side(
+    value, target, direction, tolerance, expected
+):
+    assert measure_rag(value, target, direction, tolerance=tolerance) == expected
+
+
+@pytest.mark.parametrize(
     ("score", "band"),
     [(1, "low"), (7, "low"), (8, "medium"), (14, "medium"), (15, "high"), (25, "high")],
 )

@@ -72,6 +72,10 @@ def _update(w):
     }
 
 
+def _measure(w):
+    return {"slug": w.plan.slug, "pk": w.plan.measures.get().pk}
+
+
 def _meeting(w):
     return {"pk": w.pack.meeting.pk}
 
@@ -103,6 +107,12 @@ SITE = {
         get=READ_PLAN,
         post=GET_ONLY,
         kwargs=lambda w: {**_action(w), "pk": w.evidence.pk},
+    ),
+    "improvement:measures": Cell(get=READ_PLAN, post=GET_ONLY, kwargs=_plan),
+    "improvement:measure": Cell(get=READ_PLAN, post=GET_ONLY, kwargs=_measure),
+    # The world's measure has no owner: only improvement leads record its values.
+    "improvement:measure_value_new": Cell(
+        get=SIGN_OFF, post=SIGN_OFF, kwargs=_measure, data=lambda w: {"value": ""}
     ),
     "boards:board": Cell(get=READ_PACKS, post=GET_ONLY, kwargs=lambda w: {"pk": w.board.pk}),
     "boards:issue": Cell(
