@@ -214,10 +214,7 @@ def movement_lists(movement: Movement) -> list[dict]:
         {
             "key": key,
             "title": title,
-            "rows": [
-                {**row, **_named(row), "detail": detail(row)}
-                for row in movement[key]
-            ],
+            "rows": [{**row, **_named(row), "detail": detail(row)} for row in movement[key]],
         }
         for key, title, detail in MOVEMENT_LISTS
         if movement[key]
