@@ -193,7 +193,7 @@ def test_the_register_shows_each_risks_target_and_whether_it_is_above_it():
     assert "R1 Risk R1 happens Head of Service 20 (L4 × I5) 15 (L3 × I5) 9 (above target)" in text
     assert "R2 Risk R2 happens Head of Service 6 (L2 × I3) 4 (L2 × I2) 6 (met)" in text
     assert (
-        "R3 Risk R3 happens Head of Service 4 (L2 × I2) Not assessed after controls No target set"
+        "R3 Risk R3 happens Head of Service 4 (L2 × I2) Not assessed after controls None set"
         in text
     )
 
@@ -271,7 +271,7 @@ def test_the_register_says_how_each_risk_moved_since_the_last_pack():
     assert "Rose from 6 to 12" in text
     assert (
         "R2 Risk R2 happens Head of Service 4 (L2 × I2) Not assessed after controls "
-        "No target set No change" in text
+        "None set No change" in text
     )
 
 
