@@ -13,9 +13,10 @@ import pathlib
 import re
 
 from boards.pack import sections
-from boards.pack.render import render_html
+from boards.pack.render import render_html, render_pdf
 from boards.pack.schema import upgrade
 from boards.pack.sparkline import svg as sparkline_svg
+from tests.boards.conftest import pdf_pages
 
 STORED_V1 = pathlib.Path(__file__).parent / "fixtures" / "pack_snapshot_v1.json"
 LONG_TEXT = (
@@ -369,3 +370,31 @@ def test_the_tables_of_these_sections_print_at_nine_points_at_least():
         tables = re.findall(r"<table[^>]*>", _section(html, section_id))
         assert tables, section_id
         assert all("pack-table" in t or "heat-map" in t for t in tables), section_id
+
+
+def test_no_movement_heading_is_left_alone_at_the_foot_of_a_page():
+    snapshot = _snapshot()
+    kinds = ("improved", "declined", "completed", "newly_overdue", "due_revised", "new_actions")
+    for size, kind in enumerate(kinds, start=3):
+        snapshot["movement"][kind] = [
+            {
+                "reference": f"{kind[:3].upper()}{n}",
+                "text": LONG_TEXT,
+                "lead": "Head of HR",
+                "days": 10,
+                **(
+                    {"from": "2026-10-01", "to": "2026-12-01"}
+                    if kind == "due_revised"
+                    else {"from": "red", "to": "amber"}
+                ),
+            }
+            for n in range(1, 4 * size)
+        ]
+    snapshot["movement"]["previous_as_at"] = "2026-11-02"
+
+    pages = [re.sub(r"\s+", " ", page) for page in pdf_pages(render_pdf(render_html(snapshot)).pdf)]
+
+    for heading in ("Movement since the last pack", *(t for _, t, _ in sections.MOVEMENT_LISTS)):
+        for page in (p for p in pages if f"{heading} (" in p or heading + " Compared" in p):
+            after = page[page.index(heading) :]
+            assert re.search(r"[A-Z]{3}1: |Actions improved", after), (heading, after[:200])
