@@ -82,15 +82,20 @@ def rag_by_theme(rows: list[dict]) -> str:
 
 
 def measure_trend(*, values: list[dict], target: float | None, unit: str) -> str:
+    # Drawn small and printed half a page wide (about 128 mm), so 14 px labels print near 9 pt.
+    style = _style(TREND_COLOURS)
+    style.label_font_size = style.major_label_font_size = style.legend_font_size = 14
     chart = pygal.Line(
         **_config(
-            width=700,
-            height=260,
+            width=560,
+            height=250,
             show_legend=target is not None,
             legend_at_bottom=True,
             x_label_rotation=30,
             dots_size=3,
-            style=_style(TREND_COLOURS),
+            y_labels_major_count=5,
+            show_minor_y_labels=False,
+            style=style,
         )
     )
     chart.x_labels = [printable(v["label"]) for v in values]

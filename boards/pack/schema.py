@@ -5,12 +5,14 @@ rewritten: a change of shape takes the next VERSION and a step in `upgrade` that
 before. Dates are ISO strings and numbers plain floats, so the snapshot is JSON as it stands.
 
 Version 1 (packs issued before co-leads and evidence were frozen) carried "schema": 1 instead of
-"version"; version 2 adds each action's co-leads and evidence count.
+"version"; version 2 adds each action's co-leads and evidence count; version 3 adds to each board
+action its status, the date of the meeting that closed it, its latest note and whether it was
+carried forward from an earlier meeting (the log also lists actions closed at the latest meeting).
 """
 
 from typing import TypedDict
 
-VERSION = 2
+VERSION = 3
 
 
 class UnknownSnapshotVersion(ValueError):
@@ -128,6 +130,11 @@ class MeetingActionRow(TypedDict):
     owner: str
     due_on: str | None
     due_text: str
+    status: str  # "open" or "closed" at the cut-off
+    closed_on: str | None  # the day of the meeting that closed it
+    note: str  # the latest note minuted against it ("" when none)
+    # Raised before the latest meeting held by the cut-off and still open: carried forward.
+    carried_forward: bool
 
 
 class ActionBrief(TypedDict):
@@ -195,13 +202,16 @@ def version_of(snapshot: dict) -> int:
 
 
 def upgrade(snapshot: dict) -> Snapshot:
-    """The stored snapshot in today's shape; the stored one is left as it was issued."""
+    """The stored snapshot in today's shape, one version at a time; the stored one is left as it
+    was issued."""
     version = version_of(snapshot)
-    if version == VERSION:
-        return snapshot
-    if version == 1:
-        return _from_version_1(snapshot)
-    raise UnknownSnapshotVersion(f"A pack snapshot of version {version!r} cannot be read.")
+    while version != VERSION:
+        step = UPGRADE_STEPS.get(version)
+        if step is None:
+            raise UnknownSnapshotVersion(f"A pack snapshot of version {version!r} cannot be read.")
+        snapshot = step(snapshot)
+        version = version_of(snapshot)
+    return snapshot
 
 
 def _from_version_1(snapshot: dict) -> Snapshot:
@@ -213,3 +223,16 @@ def _from_version_1(snapshot: dict) -> Snapshot:
     upgraded.setdefault("slow", {})
     upgraded.setdefault("before_history", "")
     return upgraded
+
+
+def _from_version_2(snapshot: dict) -> Snapshot:
+    # Version 2 froze open board actions only, with no note and no carried-forward mark.
+    upgraded = {**snapshot, "version": 3}
+    upgraded["meeting_actions"] = [
+        {**row, "status": "open", "closed_on": None, "note": "", "carried_forward": False}
+        for row in snapshot["meeting_actions"]
+    ]
+    return upgraded
+
+
+UPGRADE_STEPS = {1: _from_version_1, 2: _from_version_2}

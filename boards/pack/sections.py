@@ -7,21 +7,19 @@ read the same figures.
 import datetime
 from collections import Counter
 
-from boards.pack import charts
-from boards.pack.movement import risk_rating
+from boards.pack import action_log, charts
+from boards.pack import measures as pack_measures
+from boards.pack import risks as pack_risks
 from boards.pack.schema import Movement, Snapshot
-from improvement.rag import measure_rag, risk_band, shown_impact_rag
+from improvement.rag import shown_impact_rag
 from improvement.ratings import (
     DUE_SOON_DAYS,
     NO_UPDATE_DAYS,
-    SCORE_MAX,
-    SCORE_MIN,
     Rag,
     Status,
     severity,
 )
 
-TREND_PERIODS = 12
 NO_THEME = "No theme"
 
 
@@ -160,83 +158,6 @@ def recommendations(snapshot: Snapshot, actions: list[dict]) -> list[dict]:
     return rows
 
 
-def measures(snapshot: Snapshot) -> list[dict]:
-    rows = []
-    for measure in snapshot["measures"]:
-        values = measure["values"][-TREND_PERIODS:]
-        latest = values[-1] if values else None
-        rag = measure_rag(latest and latest["value"], measure["target"], measure["direction"])
-        trend = (
-            charts.measure_trend(values=values, target=measure["target"], unit=measure["unit"])
-            if len(values) >= 2
-            else None
-        )
-        rows.append(
-            {
-                **measure,
-                "latest": latest,
-                "trend_values": values,
-                "rag": rag,
-                "rag_label": _rag_label(rag),
-                "direction_label": (
-                    "Higher is better" if measure["direction"] == "higher" else "Lower is better"
-                ),
-                "chart": charts.data_uri(trend) if trend else None,
-            }
-        )
-    return rows
-
-
-def _heat_map(pairs: list[tuple[int, int]]) -> list[dict]:
-    counts = Counter(pairs)
-    return [
-        {
-            "likelihood": likelihood,
-            "cells": [
-                {
-                    "impact": impact,
-                    "count": counts.get((likelihood, impact), 0),
-                    "band": risk_band(likelihood * impact),
-                }
-                for impact in range(SCORE_MIN, SCORE_MAX + 1)
-            ],
-        }
-        for likelihood in range(SCORE_MAX, SCORE_MIN - 1, -1)
-    ]
-
-
-def risks(snapshot: Snapshot, movement: Movement) -> dict:
-    changed = {r["reference"]: r for r in movement["risks_rose"] + movement["risks_fell"]}
-    open_risks = [r for r in snapshot["risks"] if r["status"] == "open"]
-    rows = []
-    for risk in sorted(open_risks, key=lambda r: (-risk_rating(r), r["reference"])):
-        change = changed.get(risk["reference"])
-        rows.append(
-            {
-                **risk,
-                "rating": risk_rating(risk),
-                "reviewed": as_date(risk["reviewed_on"]),
-                "band": risk_band(risk_rating(risk)),
-                "change": (
-                    f"{'Rose' if change['to'] > change['from'] else 'Fell'} from {change['from']}"
-                    if change
-                    else ("No change" if movement["previous_as_at"] else "First pack")
-                ),
-            }
-        )
-    after = [
-        (r["residual_likelihood"], r["residual_impact"])
-        for r in open_risks
-        if r["residual_likelihood"] and r["residual_impact"]
-    ]
-    return {
-        "rows": rows,
-        "before": _heat_map([(r["likelihood"], r["impact"]) for r in open_risks]),
-        "after": _heat_map(after),
-        "after_count": len(after),
-    }
-
-
 def appendix(snapshot: Snapshot, actions: list[dict]) -> list[dict]:
     objectives = {o["id"]: o for o in snapshot["objectives"]}
     themes = [*snapshot["themes"], {"id": None, "name": NO_THEME}]
@@ -274,12 +195,27 @@ MOVEMENT_LISTS = [
     ("newly_overdue", "Newly overdue", lambda r: f"{r['days']} days overdue"),
     ("due_revised", "Due date revised", lambda r: f"{_day(r['from'])} to {_day(r['to'])}"),
     ("new_actions", "New actions", lambda r: ""),
+    ("risks_rose", "Risks whose score rose", lambda r: f"score {r['from']} to {r['to']}"),
+    ("risks_fell", "Risks whose score fell", lambda r: f"score {r['from']} to {r['to']}"),
 ]
 
 
+def _named(row: dict) -> dict:
+    # A risk is named by its description, as "Risk 5", so it reads apart from the actions.
+    if "description" in row:
+        return {"reference": f"Risk {row['reference']}", "text": row["description"]}
+    return {}
+
+
 def movement_lists(movement: Movement) -> list[dict]:
+    """Each kind of move that happened, every action or risk named in full (risks by their
+    description)."""
     return [
-        {"title": title, "rows": [{**row, "detail": detail(row)} for row in movement[key]]}
+        {
+            "key": key,
+            "title": title,
+            "rows": [{**row, **_named(row), "detail": detail(row)} for row in movement[key]],
+        }
         for key, title, detail in MOVEMENT_LISTS
         if movement[key]
     ]
@@ -292,10 +228,8 @@ def build(snapshot: Snapshot) -> dict:
     actions = [_action_row(a, slow=slow) for a in snapshot["actions"]]
     movement = snapshot["movement"]
     coverage = recommendations(snapshot, actions)
-    meeting_actions = [
-        {**m, "due": as_date(m["due_on"]), "raised": as_date(m["meeting_held_on"])}
-        for m in snapshot["meeting_actions"]
-    ]
+    board_log = action_log.section(snapshot)
+    measure_section = pack_measures.section(snapshot)
     return {
         "as_at": as_at,
         "summary": summary(snapshot, actions, coverage),
@@ -304,9 +238,11 @@ def build(snapshot: Snapshot) -> dict:
         "previous_as_at": as_date(movement["previous_as_at"]),
         "exceptions": exceptions(actions, as_at=as_at),
         "recommendations": coverage,
-        "measures": measures(snapshot),
-        "risks": risks(snapshot, movement),
-        "meeting_actions": meeting_actions,
+        "measures": measure_section["rows"],
+        "measure_table": measure_section,
+        "risks": pack_risks.register(snapshot, movement),
+        "meeting_actions": board_log["rows"],
+        "action_log": board_log,
         "appendix": appendix(snapshot, actions),
     }
 

@@ -71,7 +71,7 @@ def take_snapshot(*, plan: Plan, as_at: datetime.date, board=None, meeting=None)
         .order_by("order", "id")
     )
     risks = list(Risk.history.as_of(cutoff).filter(plan_id=plan.pk).order_by("order", "id"))
-    meeting_actions = _open_meeting_actions(board=board, meeting=meeting, as_at=as_at)
+    meeting_actions = _board_action_log(board=board, as_at=as_at)
     links = links_as_at(action_ids=[a.id for a in actions], cutoff=cutoff)
     lead_ids = {a.lead_id for a in actions} | {r.owner_id for r in risks}
     lead_ids |= {m.owner_id for m in meeting_actions}
@@ -121,6 +121,10 @@ def take_snapshot(*, plan: Plan, as_at: datetime.date, board=None, meeting=None)
                 "owner": leads.get(m.owner_id) or m.owner_text,
                 "due_on": _iso(m.due_on),
                 "due_text": m.due_text,
+                "status": m.status,
+                "closed_on": _iso(m.closed_on),
+                "note": m.closing_note,
+                "carried_forward": m.carried_forward,
             }
             for m in meeting_actions
         ],
@@ -276,21 +280,35 @@ def _risk(risk, *, leads) -> RiskRow:
     }
 
 
-def _open_meeting_actions(*, board, meeting, as_at) -> list:
-    """The board's own action log: actions still open at the cut-off, from earlier meetings."""
+def _board_action_log(*, board, as_at) -> list:
+    """The board's own action log at the cut-off: actions still open from meetings held on or
+    before the as-at date, and those the latest of these meetings closed.
+
+    The pack's own meeting does not bound the log: a pack tied to a meeting held by the as-at
+    date carries that meeting's actions (the demo's latest pack is), and a meeting still to come
+    has minuted nothing by the cut-off.
+    """
     if board is None:
         return []
-    before = meeting.held_on if meeting else as_at + datetime.timedelta(days=1)
     meetings = dict(
-        Meeting.objects.filter(board=board, held_on__lt=before).values_list("pk", "held_on")
+        Meeting.objects.filter(board=board, held_on__lte=as_at).values_list("pk", "held_on")
     )
-    rows = list(
-        MeetingAction.history.as_of(end_of_day(as_at))
-        .filter(meeting_id__in=list(meetings), status=MeetingAction.ActionStatus.OPEN)
+    if not meetings:
+        return []
+    latest = max(meetings, key=meetings.get)
+    rows = [
+        row
+        for row in MeetingAction.history.as_of(end_of_day(as_at))
+        .filter(meeting_id__in=list(meetings))
         .order_by("meeting_id", "number")
-    )
+        if row.status == MeetingAction.ActionStatus.OPEN or row.closed_at_id == latest
+    ]
     for row in rows:
         row.meeting_held_on = meetings[row.meeting_id]
+        row.closed_on = meetings.get(row.closed_at_id)
+        row.carried_forward = (
+            row.status == MeetingAction.ActionStatus.OPEN and row.meeting_id != latest
+        )
     rows.sort(key=lambda r: (r.meeting_held_on, r.number))
     return rows
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 from boards.demo import PLAN_SLUG
 from boards.models import Pack
 from boards.pack.history import history_begins_on
+from boards.pack.snapshot import pack_snapshot
 from boards.services import issue_pack
 from improvement.models import DONE_STATUSES, Action, Plan, PlanRole, Rag, Risk
 from improvement.rag import derive_action_rag, is_overdue
@@ -147,3 +148,13 @@ def test_a_draft_dated_before_the_demos_history_says_so_on_its_cover(plan, clien
     assert begins == plan.starts_on
     assert f"recorded history begins on {begins:%-d %B %Y}" in before.text
     assert "recorded history begins" not in on_the_day.text
+
+
+def test_a_pack_tied_to_the_meeting_the_board_held_carries_that_meetings_action_log(plan):
+    board = plan.boards.get()
+    meeting = board.meetings.get()
+
+    snapshot = pack_snapshot(plan=plan, as_at=timezone.localdate(), board=board, meeting=meeting)
+
+    assert meeting.held_on <= timezone.localdate()
+    assert len(snapshot["meeting_actions"]) == meeting.actions.count() > 0

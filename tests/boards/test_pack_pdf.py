@@ -106,14 +106,16 @@ def test_exceptions_list_red_overdue_stale_and_disagreeing_actions(issued):
 def test_measures_risks_and_the_board_action_log(issued):
     text = _flat(" ".join(pdf_pages(_stored_pdf(issued))))
 
-    assert "Visits in time" in text
-    assert "86 % (M14)" in text
-    assert "Higher is better" in text
-    assert "Last 12 periods: M03 64;" in text
-    assert "Caseloads per worker No values recorded." in text
+    # One table row per measure: target, latest, previous, change, direction, RAG.
+    assert "Visits in time (%) 90 86 M14 84 M13 +2 (better) Higher Amber" in text
+    assert "No values yet: Caseloads per worker." in text
+    assert "No values recorded" not in text
     # Heat map before controls: R1 at likelihood 4 × impact 5, R2 at 2 × 2.
     assert "Likelihood 1 2 3 4 5 5 0 0 0 0 0 4 0 0 0 0 1 3 0 0 0 0 0 2 0 1 0 0 0" in text
-    assert "R1 Social workers leave Head of Safeguarding 20 (L4 × I5) 9 (L3 × I3)" in text
+    assert "R1 Social workers leave Head of Safeguarding 20 (L4 × I5) 9 (L3 × I3) None set" in text
+    assert re.search(
+        r"R2 Data is unreliable [^()]+ 4 \(L2 × I2\) Not assessed after controls", text
+    )
     assert "Report agency numbers" in text
     assert "Closed item" not in text
 

@@ -23,6 +23,9 @@ from tests.boards.conftest import pdf_pages
 # complete action, recommendations, measures, risks, the board's action log, movement) and never
 # regenerated: it is what an issued pack of that release holds.
 STORED_V1 = pathlib.Path(__file__).parent / "fixtures" / "pack_snapshot_v1.json"
+# Written by the pack code of version 2 from the story's plan (co-leads and evidence counts, the
+# board's open actions without status or notes) and never regenerated.
+STORED_V2 = pathlib.Path(__file__).parent / "fixtures" / "pack_snapshot_v2.json"
 
 
 def problems(value, expected, path: str = "snapshot") -> list[str]:
@@ -126,6 +129,40 @@ def test_a_version_1_snapshot_upgrades_to_the_current_schema_and_stays_as_stored
     assert upgraded["version"] == schema.VERSION
     assert {a["evidence_count"] for a in upgraded["actions"]} == {None}
     assert stored == kept
+
+
+def test_a_version_2_snapshot_upgrades_step_by_step_and_stays_as_stored():
+    stored = json.loads(STORED_V2.read_text())
+    kept = copy.deepcopy(stored)
+
+    upgraded = schema.upgrade(stored)
+
+    assert stored["version"] == 2
+    assert problems(upgraded, schema.Snapshot) == []
+    assert upgraded["version"] == schema.VERSION == 3
+    assert [
+        (row["text"], row["status"], row["closed_on"], row["note"], row["carried_forward"])
+        for row in upgraded["meeting_actions"]
+    ] == [("Report agency numbers", "open", None, "", False)]
+    assert stored == kept
+
+
+def test_a_version_1_snapshot_takes_both_steps():
+    upgraded = schema.upgrade(_stored_v1())
+
+    assert upgraded["version"] == 3
+    assert {row["status"] for row in upgraded["meeting_actions"]} == {"open"}
+    assert {a["evidence_count"] for a in upgraded["actions"]} == {None}
+
+
+def test_a_pack_stored_with_a_version_2_snapshot_still_renders():
+    html = render_html(json.loads(STORED_V2.read_text()), version=1)
+
+    text = _flat(re.sub(r"<[^>]+>", " ", html))
+    assert "Recruit ten permanent social workers" in text
+    assert "Report agency numbers" in text
+    assert "Completed (1)" in text
+    assert "&lt;img" in html
 
 
 def test_a_snapshot_of_a_version_this_code_does_not_know_is_refused():
