@@ -53,7 +53,14 @@ def row(measure: dict) -> dict:
     latest = values[-1] if values else None
     previous = values[-2] if len(values) >= 2 else None
     latest_value = latest["value"] if latest else None
-    rag = Rag(measure_rag(latest_value, measure["target"], measure["direction"]))
+    rag = Rag(
+        measure_rag(
+            latest_value,
+            measure["target"],
+            measure["direction"],
+            tolerance=measure.get("tolerance"),
+        )
+    )
     off_track = rag in OFF_TRACK
     trend = [v["value"] for v in values]
     return {

@@ -102,6 +102,9 @@ class MeasureRow(TypedDict):
     unit: str
     direction: str
     target: float | None
+    tolerance: float | None
+    england_average: float | None
+    statistical_neighbours: float | None
     values: list[MeasurePoint]
 
 
@@ -231,6 +234,11 @@ def _from_version_2(snapshot: dict) -> Snapshot:
     upgraded["meeting_actions"] = [
         {**row, "status": "open", "closed_on": None, "note": "", "carried_forward": False}
         for row in snapshot["meeting_actions"]
+    ]
+    # Before version 3 a measure had no tolerance of its own (10% of the target) nor comparators.
+    upgraded["measures"] = [
+        {"tolerance": None, "england_average": None, "statistical_neighbours": None, **row}
+        for row in snapshot["measures"]
     ]
     return upgraded
 

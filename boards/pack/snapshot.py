@@ -249,6 +249,9 @@ def _measures(plan, *, cutoff, as_at) -> list[MeasureRow]:
             "unit": m.unit,
             "direction": m.direction,
             "target": _number(m.target),
+            "tolerance": _number(m.tolerance),
+            "england_average": _number(m.england_average),
+            "statistical_neighbours": _number(m.statistical_neighbours),
             "values": values[m.pk],
         }
         for m in measures
