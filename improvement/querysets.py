@@ -75,6 +75,18 @@ class PlanQuerySet(models.QuerySet):
     def for_authority(self, authority):
         return self.filter(authority=authority)
 
+    def with_action_counts(self, *, today: datetime.date):
+        """Annotates action_count, open_count and overdue_count (ActionQuerySet.overdue's rule),
+        for lists of plans. Apply to plain rows: a filter's joins would multiply the counts."""
+        open_q = ~Q(actions__status__in=DONE_STATUSES)
+        return self.annotate(
+            action_count=Count("actions", distinct=True),
+            open_count=Count("actions", filter=open_q, distinct=True),
+            overdue_count=Count(
+                "actions", filter=open_q & Q(actions__due_on__lt=today), distinct=True
+            ),
+        )
+
 
 class LeadQuerySet(models.QuerySet):
     def for_authority(self, authority):

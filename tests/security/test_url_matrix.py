@@ -74,6 +74,8 @@ def _update(w):
 
 SITE = {
     "improvement:my_actions": Cell(get=SIGNED_IN, post=GET_ONLY),
+    # Lists: every signed-in user gets one, holding only what they may read (possibly nothing).
+    "improvement:plans": Cell(get=SIGNED_IN, post=GET_ONLY),
     "improvement:plan": Cell(get=READ_PLAN, post=GET_ONLY, kwargs=_plan),
     "improvement:plan_download": Cell(get=READ_PLAN, post=GET_ONLY, kwargs=_plan),
     # The whole plan in the importer's layout: its improvement leads only; other readers 403.
@@ -98,6 +100,7 @@ SITE = {
         post=GET_ONLY,
         kwargs=lambda w: {**_action(w), "pk": w.evidence.pk},
     ),
+    "boards:list": Cell(get=SIGNED_IN, post=GET_ONLY),
     "boards:board": Cell(get=READ_PACKS, post=GET_ONLY, kwargs=lambda w: {"pk": w.board.pk}),
     "boards:issue": Cell(
         get=ISSUE_PACKS,
