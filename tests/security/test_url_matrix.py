@@ -77,6 +77,8 @@ SITE = {
     # Lists: every signed-in user gets one, holding only what they may read (possibly nothing).
     "improvement:plans": Cell(get=SIGNED_IN, post=GET_ONLY),
     "improvement:plan": Cell(get=READ_PLAN, post=GET_ONLY, kwargs=_plan),
+    # Sign-in's landing: a redirect by role for everyone signed in.
+    "dashboard:landing": Cell(get=every(REDIRECT, anonymous=LOGIN), post=GET_ONLY),
     # Whoever reads the plan reads its dashboard; another council's users get the 404.
     "dashboard:plan": Cell(get=READ_PLAN, post=GET_ONLY, kwargs=_plan),
     "improvement:plan_download": Cell(get=READ_PLAN, post=GET_ONLY, kwargs=_plan),
