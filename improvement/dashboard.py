@@ -35,9 +35,11 @@ class ThemeRag:
 
 @dataclass(frozen=True)
 class Figure:
-    """A number on the dashboard and where its list is (the plan page filtered, or a list below)."""
+    """A number on the dashboard and where its list is (the plan page filtered, or a list below):
+    "3 actions overdue" is the count, the noun made plural by the page, and the label."""
 
     key: str
+    noun: str
     label: str
     count: int
     url: str
@@ -53,17 +55,22 @@ class PlanFigures:
     measures: list = field(default_factory=list)
 
     @property
+    def all(self) -> list[Figure]:
+        return self.actions + self.listed_below
+
+    @property
     def listed_below(self) -> list[Figure]:
         """The figures whose lists are on the dashboard itself, with their anchors."""
         return [
             Figure(
                 "recommendations",
-                "recommendations with no live action",
+                "recommendation",
+                "with no live action",
                 len(self.recommendations),
                 "#recommendations",
             ),
-            Figure("risks", "risks above target", len(self.risks), "#risks"),
-            Figure("measures", "measures off track", len(self.measures), "#measures"),
+            Figure("risks", "risk", "above target", len(self.risks), "#risks"),
+            Figure("measures", "measure", "off track", len(self.measures), "#measures"),
         ]
 
 
@@ -100,22 +107,29 @@ def action_figures(*, plan: Plan, today: datetime.date) -> list[Figure]:
     actions = plan.actions.all()
     return [
         Figure(
-            "overdue", "overdue", actions.overdue(on=today).count(), _plan_url(plan, overdue="on")
+            "overdue",
+            "action",
+            "overdue",
+            actions.overdue(on=today).count(),
+            _plan_url(plan, overdue="on"),
         ),
         Figure(
             "due_soon",
+            "action",
             f"due in the next {DUE_SOON_DAYS} days",
             actions.due_within(on=today).count(),
             _plan_url(plan, due_soon="on"),
         ),
         Figure(
             "awaiting_sign_off",
+            "action",
             "awaiting sign-off",
             actions.awaiting_sign_off().count(),
             _plan_url(plan, status=Status.AWAITING_SIGN_OFF),
         ),
         Figure(
             "slow",
+            "action",
             f"slow to progress: no update for {NO_UPDATE_DAYS} days",
             actions.no_update_for(on=today).count(),
             _plan_url(plan, no_recent_update="on"),
