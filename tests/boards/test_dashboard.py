@@ -323,3 +323,32 @@ def test_the_no_theme_filter_says_so_in_words(plan, officer_lead):
 
     assert filterset.is_valid()
     assert describe_filter(filterset) == "Filtered: No theme; Due in the next 14 days only"
+
+
+def test_rag_by_theme_counts_a_criteria_plan_by_its_criteria(client, officer_lead):
+    plan = factories.PlanFactory(slug="criteria", rag_rule="criteria")
+    plan.criteria = [{"key": "safe", "name": "Children are safe", "essential": True}]
+    plan.save()
+    theme = factories.ThemeFactory(plan=plan, name="Safety")
+    for answer in (False, True, None):
+        factories.ActionFactory(
+            plan=plan,
+            lead=officer_lead,
+            theme=theme,
+            due_on=TODAY + DAYS(30),
+            status=Status.IN_PROGRESS,
+            criteria={} if answer is None else {"safe": answer},
+        )
+    factories.ActionFactory(plan=plan, lead=officer_lead, due_on=TODAY - DAYS(1))
+    chair = factories.UserFactory(username="criteria_chair")
+    factories.PlanRoleFactory(plan=plan, user=chair, role=PlanRole.Role.BOARD_CHAIR)
+    client.force_login(chair)
+
+    themes = client.get(dashboard_url(plan)).context["figures"].themes
+
+    assert [(t.name, {s.rag: s.count for s in t.segments if s.count}) for t in themes] == [
+        ("Safety", {Rag.RED: 1, Rag.NOT_RATED: 1, Rag.GREEN: 1}),
+        ("No theme", {Rag.RED: 1}),
+    ]
+    safety = {s.rag: s for s in themes[0].segments}
+    assert len(_listed(client, safety[Rag.GREEN].url)) == 1
