@@ -89,7 +89,7 @@ DEMO_LOGINS = (
         "improvement.lead",
         "wirral-lead-2016",
         "Improvement lead of the Wirral plan",
-        "Update or sign off any action, review the flagged due dates, issue a board pack.",
+        "Start at the plan's dashboard; update or sign off any action, issue a board pack.",
     ),
     DemoLogin(
         "officer",
@@ -107,7 +107,8 @@ DEMO_LOGINS = (
         "chair",
         "wirral-chair-2016",
         f"Chair of the {BOARD_NAME}",
-        "Read the plan, the board's packs and its February 2018 meeting; change nothing.",
+        "Start at the plan's dashboard; read the plan, the board's packs and its February 2018 "
+        "meeting; change nothing.",
     ),
 )
 

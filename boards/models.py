@@ -3,6 +3,7 @@ import datetime
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import F
 from django.db.models.deletion import ProtectedError
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
@@ -10,6 +11,7 @@ from simple_history.models import HistoricalRecords
 from authorities.models import Authority
 from improvement.files import PrivateName
 from improvement.models import Lead, Plan, check_lead_of, related
+from improvement.permissions import plans_with_packs_for
 
 PLAN_OF_OTHER_AUTHORITY = (
     'The plan "%(plan)s" belongs to %(plan_authority)s; this board is %(authority)s\'s.'
@@ -36,6 +38,13 @@ def plan_authority_errors(*, authority_id, plans) -> list[ValidationError]:
 class BoardQuerySet(models.QuerySet):
     def for_authority(self, authority):
         return self.filter(authority=authority)
+
+    def readable_by(self, user):
+        """Boards overseeing a plan whose packs the user may read, counting only the board's own
+        council's plans, as Board.own_plans() does."""
+        return self.filter(
+            plans__in=plans_with_packs_for(user), plans__authority=F("authority")
+        ).distinct()
 
 
 class Board(models.Model):

@@ -3,21 +3,15 @@
 A chair or board member leads no actions, so without this their home page would lead nowhere.
 """
 
-from django.db.models import F
 from django.utils.functional import SimpleLazyObject
 
 from boards.models import Board
-from improvement.permissions import plans_visible_to, plans_with_packs_for
+from improvement.permissions import plans_visible_to
 
 
 def _menu(user) -> dict:
     plans = list(plans_visible_to(user).order_by("title").only("title", "slug"))
-    boards = list(
-        Board.objects.filter(plans__in=plans_with_packs_for(user), plans__authority=F("authority"))
-        .distinct()
-        .order_by("name")
-        .only("name")
-    )
+    boards = list(Board.objects.readable_by(user).order_by("name").only("name"))
     return {"plans": plans, "boards": boards}
 
 

@@ -6,6 +6,7 @@ from improvement import converters  # noqa: F401 (registers the plan slug conver
 app_name = "boards"
 
 urlpatterns = [
+    path("", views.board_list, name="list"),
     path("<int:pk>/", views.board_page, name="board"),
     path("<int:pk>/plans/<plan:slug>/packs/new/", views.issue_pack, name="issue"),
     path("<int:pk>/plans/<plan:slug>/packs/draft/", views.draft_preview, name="draft"),

@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -17,7 +18,7 @@ from boards.pack.render import render_html
 from boards.pack.snapshot import pack_snapshot
 from improvement import clock
 from improvement.files import private_file_response
-from improvement.permissions import can_issue_pack, can_read_packs
+from improvement.permissions import can_issue_pack, can_read_packs, plans_with_packs_for
 
 PACK_NOT_ISSUED = "This pack has not been issued."
 PDF_CONTENT_TYPE = "application/pdf"
@@ -25,6 +26,10 @@ PDF_CONTENT_TYPE = "application/pdf"
 # improvement lead's to act on (they see it on the same page, with a retry button).
 PACK_COULD_NOT_BE_BUILT = "This pack could not be built. The improvement lead has been told."
 PACK_RETRY_STARTED = "The pack is being built again."
+NO_BOARDS = (
+    "You are not on any board. Chairs, members and improvement leads of a plan see the boards "
+    "that oversee it."
+)
 
 
 # Whoever may not read a board's packs gets the 404 of a missing board, plan or pack: a 403
@@ -46,6 +51,23 @@ def _readable_pack(request, pk: int) -> Pack:
     if pack is None or not can_read_packs(request.user, pack.plan):
         raise Http404
     return pack
+
+
+@login_required
+@require_safe
+def board_list(request):
+    readable = plans_with_packs_for(request.user).order_by("title")
+    boards = list(
+        Board.objects.readable_by(request.user)
+        .prefetch_related(Prefetch("plans", queryset=readable, to_attr="readable_plans"))
+        .order_by("name")
+    )
+    for board in boards:
+        # As Board.own_plans(): a plan of another council that got onto the board is not shown.
+        board.readable_plans = [
+            plan for plan in board.readable_plans if plan.authority_id == board.authority_id
+        ]
+    return render(request, "boards/board_list.html", {"boards": boards, "no_boards": NO_BOARDS})
 
 
 @login_required

@@ -117,7 +117,8 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "/"
+# By role: a plan's dashboard for its improvement leads, chairs and members, else My actions.
+LOGIN_REDIRECT_URL = "dashboard:landing"
 LOGOUT_REDIRECT_URL = "login"
 
 LANGUAGE_CODE = "en-gb"

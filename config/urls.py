@@ -40,6 +40,7 @@ urlpatterns = [
         name="password_reset_complete",
     ),
     path("boards/", include("boards.urls")),
+    path("", include("boards.dashboard_urls")),
     path("", include("improvement.urls")),
 ]
 # No /media/ route, in any mode: uploaded files go out only through permission-checked views.

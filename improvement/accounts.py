@@ -15,6 +15,7 @@ from django.core.mail import EmailMultiAlternatives, get_connection
 from django.http import Http404
 from django.shortcuts import render
 from django.template import loader
+from django.urls import reverse
 
 from improvement.forms import SignInForm
 
@@ -169,6 +170,12 @@ class PasswordResetCompleteView(EmailRequiredMixin, auth_views.PasswordResetComp
 class SignInView(auth_views.LoginView):
     authentication_form = SignInForm
     redirect_authenticated_user = True
+
+    def get_redirect_url(self):
+        # Opening the site at its address asks for "/" (My actions) and so comes here with
+        # ?next=/; that is a request for the home page, which by role is LOGIN_REDIRECT_URL.
+        url = super().get_redirect_url()
+        return "" if url == reverse("improvement:my_actions") else url
 
     def get_context_data(self, **kwargs):
         return {**super().get_context_data(**kwargs), "password_reset": settings.EMAIL_CONFIGURED}

@@ -6,10 +6,12 @@ from django.db.models import Q
 
 from improvement.forms import DATE_FORMATS, GovukForm
 from improvement.models import Lead, Period, Rag, Status, Theme
+from improvement.ratings import DUE_SOON_DAYS, NO_UPDATE_DAYS
 from improvement.search import SearchField
 from inspections.models import Recommendation
 
 ALL_ACTIONS = "All actions"
+NO_THEME = "No theme"
 FILTERED = "Filtered: {filters}"
 
 
@@ -28,7 +30,7 @@ class ActionFilter(django_filters.FilterSet):
         label="Search", method="search", help_text="Words in the action, its reference or lead."
     )
     theme = django_filters.ModelChoiceFilter(
-        queryset=Theme.objects.none(), empty_label="All themes"
+        queryset=Theme.objects.none(), empty_label="All themes", null_label=NO_THEME
     )
     period = django_filters.ModelChoiceFilter(
         queryset=Period.objects.none(), empty_label="All periods"
@@ -56,6 +58,16 @@ class ActionFilter(django_filters.FilterSet):
     )
     overdue = django_filters.BooleanFilter(
         label="Overdue only", method="only_overdue", widget=forms.CheckboxInput
+    )
+    due_soon = django_filters.BooleanFilter(
+        label=f"Due in the next {DUE_SOON_DAYS} days only",
+        method="only_due_soon",
+        widget=forms.CheckboxInput,
+    )
+    no_recent_update = django_filters.BooleanFilter(
+        label=f"No update for {NO_UPDATE_DAYS} days only",
+        method="only_without_recent_update",
+        widget=forms.CheckboxInput,
     )
     key_action = django_filters.BooleanFilter(
         label="Key actions only", method="only_key_actions", widget=forms.CheckboxInput
@@ -115,6 +127,12 @@ class ActionFilter(django_filters.FilterSet):
     def only_overdue(self, queryset, name, value):
         return queryset.overdue(on=self.today) if value else queryset
 
+    def only_due_soon(self, queryset, name, value):
+        return queryset.due_within(on=self.today) if value else queryset
+
+    def only_without_recent_update(self, queryset, name, value):
+        return queryset.no_update_for(on=self.today) if value else queryset
+
     def only_key_actions(self, queryset, name, value):
         return queryset.filter(is_key_action=True) if value else queryset
 
@@ -127,6 +145,8 @@ def _described(field: forms.Field, value) -> str:
         return str(field.label)
     if isinstance(value, datetime.date):
         return f"{field.label} {value:%d/%m/%Y}"
+    if getattr(field, "null_label", None) and value == field.null_value:  # "No theme"
+        return str(field.null_label)
     if isinstance(field, forms.ModelChoiceField):
         chosen = str(field.label_from_instance(value))
     elif isinstance(field, forms.ChoiceField):

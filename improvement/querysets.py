@@ -2,6 +2,7 @@
 select_related/prefetch_related here, so a page's query count does not grow with its rows."""
 
 import datetime
+from collections import defaultdict
 
 from django.db import models
 from django.db.models import (
@@ -18,10 +19,18 @@ from django.db.models import (
     When,
 )
 from django.db.models.lookups import Exact
+from django.utils import timezone
 
 from improvement.criteria import criteria_from_json
 from improvement.rag import assess, derived_rag_only, rag_counts
-from improvement.ratings import DONE_STATUSES, DUE_SOON_DAYS, Rag, RagRule, Status
+from improvement.ratings import (
+    DONE_STATUSES,
+    DUE_SOON_DAYS,
+    NO_UPDATE_DAYS,
+    Rag,
+    RagRule,
+    Status,
+)
 
 # What the RAG rule reads of an action of a criteria plan; its plan's criteria are read once.
 DERIVED_RAG_COLUMNS = (
@@ -74,6 +83,18 @@ def dates_rule_rag(*, today: datetime.date) -> Case:
 class PlanQuerySet(models.QuerySet):
     def for_authority(self, authority):
         return self.filter(authority=authority)
+
+    def with_action_counts(self, *, today: datetime.date):
+        """Annotates action_count, open_count and overdue_count (ActionQuerySet.overdue's rule),
+        for lists of plans. Apply to plain rows: a filter's joins would multiply the counts."""
+        open_q = ~Q(actions__status__in=DONE_STATUSES)
+        return self.annotate(
+            action_count=Count("actions", distinct=True),
+            open_count=Count("actions", filter=open_q, distinct=True),
+            overdue_count=Count(
+                "actions", filter=open_q & Q(actions__due_on__lt=today), distinct=True
+            ),
+        )
 
 
 class LeadQuerySet(models.QuerySet):
@@ -139,6 +160,18 @@ class ActionQuerySet(models.QuerySet):
     def awaiting_sign_off(self):
         return self.filter(status=Status.AWAITING_SIGN_OFF)
 
+    def no_update_for(self, *, on: datetime.date, days: int = NO_UPDATE_DAYS):
+        """Open actions with no progress update in the `days` before the day: the pack's "no
+        update for 30 days" exception (boards/pack/sections.py), which the dashboard calls slow
+        to progress. The pack compares update days, so an update at any time of that day counts."""
+        from improvement.models import ProgressUpdate
+
+        since = timezone.make_aware(
+            datetime.datetime.combine(on - datetime.timedelta(days=days), datetime.time.min)
+        )
+        recent = ProgressUpdate.objects.filter(action=OuterRef("pk"), at__gte=since)
+        return self.open().exclude(Exists(recent))
+
     def with_latest_update(self):
         """Annotates last_update_at: when the last progress update was written, or None."""
         from improvement.models import ProgressUpdate
@@ -192,27 +225,35 @@ class ActionQuerySet(models.QuerySet):
                 ),
             )
 
-    def derived_rag_counts(self, *, today: datetime.date) -> dict[Rag, int]:
-        """Actions per derived RAG as at the day, every RAG listed: the figures a pack counts.
+    def _derived_rag_groups(self, *, today: datetime.date, key: str | None = None) -> dict:
+        """{key's value: {RAG: actions}}, every RAG listed; one group, None, without a key.
         One grouped query decides dates plans; criteria plans' actions, if any, are then read."""
-        groups = (
-            self.order_by()
-            .values(rule=F("plan__rag_rule"), derived=dates_rule_rag(today=today))
-            # Distinct, so an action a filter's join repeats (two co-leads) counts once.
-            .annotate(count=Count("pk", distinct=True))
-            .values_list("rule", "derived", "count")
-        )
-        counts = rag_counts(())
+        columns = {"rule": F("plan__rag_rule"), "derived": dates_rule_rag(today=today)}
+        if key:
+            columns["key"] = F(key)
+        # Distinct, so an action a filter's join repeats (two co-leads) counts once.
+        groups = self.order_by().values(**columns).annotate(count=Count("pk", distinct=True))
+        counts = defaultdict(lambda: rag_counts(()))
         by_criteria = False
-        for rule, derived, count in groups:
-            if rule == RagRule.CRITERIA:
+        for group in groups:
+            if group["rule"] == RagRule.CRITERIA:
                 by_criteria = True
             else:
-                counts[Rag(derived)] += count
+                counts[group.get("key")][Rag(group["derived"])] += group["count"]
         if by_criteria:
-            for _pk, rag in self._criteria_rags(today=today):
-                counts[rag] += 1
-        return counts
+            keys = dict(self._by_rule(RagRule.CRITERIA).values_list("pk", key)) if key else {}
+            for pk, rag in self._criteria_rags(today=today):
+                counts[keys.get(pk)][rag] += 1
+        return dict(counts)
+
+    def derived_rag_counts(self, *, today: datetime.date) -> dict[Rag, int]:
+        """Actions per derived RAG as at the day, every RAG listed: the figures a pack counts."""
+        return self._derived_rag_groups(today=today).get(None, rag_counts(()))
+
+    def derived_rag_counts_by_theme(self, *, today: datetime.date) -> dict[int | None, dict]:
+        """{theme id, or None for actions with no theme: {RAG: actions}}, for the dashboard;
+        a theme with no action is not a key."""
+        return self._derived_rag_groups(today=today, key="theme_id")
 
     def derived_rag_is(self, rag: str, *, today: datetime.date):
         """The actions whose derived RAG on the day is `rag`, still a queryset that composes with

@@ -262,3 +262,18 @@ def risk_band(score: int) -> str:
     if score >= RISK_MEDIUM_FROM:
         return "medium"
     return "low"
+
+
+def measure_off_track(rag: Rag) -> bool:
+    """Whether a measure's RAG says it misses its target: amber (just) or red."""
+    return rag in (Rag.RED, Rag.AMBER)
+
+
+def risk_rating(*, score: int, residual_score: int | None) -> int:
+    """The score the board watches: after controls where assessed, otherwise before."""
+    return residual_score or score
+
+
+def is_above_target(*, score: int, residual_score: int | None, target: int | None) -> bool:
+    """A risk with a target whose rating is still above it; no target, nothing to be above."""
+    return target is not None and risk_rating(score=score, residual_score=residual_score) > target

@@ -1,11 +1,17 @@
 from django.urls import path
 
-from improvement import converters, measure_views, views  # noqa: F401 (registers converters)
+from improvement import (  # noqa: F401 (registers converters)
+    converters,
+    measure_views,
+    views,
+    views_plans,
+)
 
 app_name = "improvement"
 
 urlpatterns = [
     path("", views.my_actions, name="my_actions"),
+    path("plans/", views_plans.plan_list, name="plans"),
     path("plans/<plan:slug>/", views.plan_detail, name="plan"),
     path("plans/<plan:slug>/actions.xlsx", views.plan_download, name="plan_download"),
     path("plans/<plan:slug>/workbook.xlsx", views.plan_workbook, name="plan_workbook"),

@@ -6,6 +6,7 @@ reference: both are stable within a plan.
 """
 
 from boards.pack.schema import ActionBrief, ActionRow, Movement, PlanAsAt, RiskRow
+from improvement import rag
 from improvement.ratings import RAG_RANKED
 
 # Derived RAG from worst to best; "not rated" has no place, so it neither improves nor declines.
@@ -19,8 +20,7 @@ def _rank(action: ActionRow) -> int | None:
 
 
 def risk_rating(risk: RiskRow) -> int:
-    """The score the board watches: after controls where assessed, otherwise before."""
-    return risk["residual_score"] or risk["score"]
+    return rag.risk_rating(score=risk["score"], residual_score=risk["residual_score"])
 
 
 def _brief(action: ActionRow) -> ActionBrief:

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.db.models import F, OuterRef, Q, Subquery
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
@@ -10,6 +11,24 @@ from improvement.models.leads import Lead
 from improvement.models.plans import Plan, Theme
 from improvement.rag import measure_rag
 from inspections.models import Recommendation
+
+
+class MeasureQuerySet(models.QuerySet):
+    def with_latest_value(self):
+        """Annotates latest_value: the value of the latest period recorded, or None."""
+        latest = MeasureValue.objects.filter(measure=OuterRef("pk")).order_by("-period_ending")
+        return self.annotate(latest_value=Subquery(latest.values("value")[:1]))
+
+    def off_track(self):
+        """Measures whose latest value misses the target in their direction: rag.measure_rag's
+        amber or red (rag.measure_off_track). No value or no target is unrated, not off track."""
+        higher = Q(direction=Measure.Direction.HIGHER, latest_value__lt=F("target"))
+        lower = Q(direction=Measure.Direction.LOWER, latest_value__gt=F("target"))
+        return (
+            self.with_latest_value()
+            .filter(target__isnull=False, latest_value__isnull=False)
+            .filter(higher | lower)
+        )
 
 
 class Measure(models.Model):
@@ -45,6 +64,8 @@ class Measure(models.Model):
     order = models.PositiveIntegerField(default=0)
 
     history = HistoricalRecords()
+
+    objects = MeasureQuerySet.as_manager()
 
     class Meta:
         ordering = ["plan", "order", "name"]

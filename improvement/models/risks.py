@@ -3,6 +3,7 @@
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Coalesce
 from simple_history.models import HistoricalRecords
 
 from improvement.models.leads import Lead, check_lead_of, related
@@ -34,6 +35,24 @@ TARGET_SCORE_VALIDATORS = [
 def _score_between_1_and_5(field: str, *, nullable: bool = False) -> Q:
     in_range = Q(**{f"{field}__gte": SCORE_MIN, f"{field}__lte": SCORE_MAX})
     return in_range | Q(**{f"{field}__isnull": True}) if nullable else in_range
+
+
+class RiskQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(status=Risk.RiskStatus.OPEN)
+
+    def with_rating(self):
+        """Annotates rating: rag.risk_rating in SQL, after controls where assessed."""
+        return self.annotate(rating=Coalesce("residual_score", "score"))
+
+    def above_target(self):
+        """Open risks rated above their target score (rag.is_above_target), worst first."""
+        return (
+            self.open()
+            .with_rating()
+            .filter(target_score__isnull=False, rating__gt=F("target_score"))
+            .order_by("-rating", "order", "reference")
+        )
 
 
 class Risk(models.Model):
@@ -84,6 +103,8 @@ class Risk(models.Model):
     order = models.PositiveIntegerField(default=0)
 
     history = HistoricalRecords()
+
+    objects = RiskQuerySet.as_manager()
 
     class Meta:
         ordering = ["plan", "order", "reference"]

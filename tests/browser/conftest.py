@@ -70,9 +70,14 @@ def overdue_action(plan, officer_lead):
     return action
 
 
-def sign_in(page, live_server, username: str) -> None:
+def sign_in(page, live_server, username: str, *, lands_on: str | None = None) -> None:
+    """Signs in and waits for the landing page: `lands_on` when given, else wherever the user's
+    role lands them (My actions, a plan's dashboard, the list of plans)."""
     page.goto(f"{live_server.url}/accounts/login/")
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(f"{live_server.url}/")
+    if lands_on is None:
+        page.wait_for_url(lambda url: "/accounts/login/" not in url and "/start/" not in url)
+    else:
+        page.wait_for_url(f"{live_server.url}{lands_on}")

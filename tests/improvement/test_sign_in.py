@@ -20,7 +20,7 @@ def test_an_officer_signs_in_and_lands_on_my_actions(client, officer):
         follow=True,
     )
 
-    assert response.redirect_chain == [("/", 302)]
+    assert response.redirect_chain == [("/start/", 302), ("/", 302)]
     assert '<h1 class="govuk-heading-l">My actions</h1>' in response.content.decode()
 
 

@@ -84,7 +84,13 @@ RECORD_AND_RETURN = row(LOGIN, N, N, N, F, F, REDIRECT, N, N, REDIRECT)
 
 SITE = {
     "improvement:my_actions": Cell(get=SIGNED_IN, post=GET_ONLY),
+    # Lists: every signed-in user gets one, holding only what they may read (possibly nothing).
+    "improvement:plans": Cell(get=SIGNED_IN, post=GET_ONLY),
     "improvement:plan": Cell(get=READ_PLAN, post=GET_ONLY, kwargs=_plan),
+    # Sign-in's landing: a redirect by role for everyone signed in.
+    "dashboard:landing": Cell(get=every(REDIRECT, anonymous=LOGIN), post=GET_ONLY),
+    # Whoever reads the plan reads its dashboard; another council's users get the 404.
+    "dashboard:plan": Cell(get=READ_PLAN, post=GET_ONLY, kwargs=_plan),
     "improvement:plan_download": Cell(get=READ_PLAN, post=GET_ONLY, kwargs=_plan),
     # The whole plan in the importer's layout: its improvement leads only; other readers 403.
     "improvement:plan_workbook": Cell(get=SIGN_OFF, post=GET_ONLY, kwargs=_plan),
@@ -114,6 +120,7 @@ SITE = {
     "improvement:measure_value_new": Cell(
         get=SIGN_OFF, post=SIGN_OFF, kwargs=_measure, data=lambda w: {"value": ""}
     ),
+    "boards:list": Cell(get=SIGNED_IN, post=GET_ONLY),
     "boards:board": Cell(get=READ_PACKS, post=GET_ONLY, kwargs=lambda w: {"pk": w.board.pk}),
     "boards:issue": Cell(
         get=ISSUE_PACKS,
