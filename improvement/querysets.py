@@ -247,33 +247,52 @@ class RiskQuerySet(models.QuerySet):
     def open(self):
         return self.filter(status="open")
 
+    def owned_by(self, user):
+        """Risks whose owner the user is linked to, within the owner's own authority only, as
+        `ActionQuerySet.for_user` grants."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(
+            Exists(
+                self.model.objects.filter(
+                    pk=OuterRef("pk"), owner__users=user, owner__authority=F("plan__authority")
+                )
+            )
+        )
+
     def in_band(self, band: str, *, after_controls: bool = False):
         return self.filter(_band_q("residual_score" if after_controls else "score", band))
 
-    def _review_overdue_q(self, *, today: datetime.date) -> Q:
+    def _review_overdue_q(self, *, today: datetime.date, months: int | None) -> Q:
         # The interval is the plan's, so one cutoff per interval the plans in view use; the
         # cutoff is the rule's own (reviews.review_cutoff), so the list and the page agree.
-        months = set(self.values_list("plan__risk_review_months", flat=True).distinct())
+        per_plan = months is None
+        intervals = (
+            set(self.order_by().values_list("plan__risk_review_months", flat=True).distinct())
+            if per_plan
+            else {months}
+        )
         overdue = Q(pk__in=[])
-        for interval in sorted(months):
+        for interval in sorted(intervals):
             cutoff = review_cutoff(today=today, months=interval)
-            overdue |= Q(plan__risk_review_months=interval) & (
+            overdue |= (Q(plan__risk_review_months=interval) if per_plan else Q()) & (
                 Q(reviewed_on__lt=cutoff)
                 | Q(reviewed_on__isnull=True, raised_on__lt=cutoff)
                 | Q(reviewed_on__isnull=True, raised_on__isnull=True)
             )
         return overdue & Q(status="open")
 
-    def review_overdue(self, *, today: datetime.date):
+    def review_overdue(self, *, today: datetime.date, months: int | None = None):
         """Open risks whose last review (else their raising) is older than their plan's
-        interval, or that have no such date: `reviews.is_review_overdue` as a query."""
-        return self.filter(self._review_overdue_q(today=today))
+        interval, or that have no such date: `reviews.is_review_overdue` as a query. A page of
+        one plan passes its interval as `months`, saving the query that reads the intervals."""
+        return self.filter(self._review_overdue_q(today=today, months=months))
 
-    def with_review_overdue(self, *, today: datetime.date):
+    def with_review_overdue(self, *, today: datetime.date, months: int | None = None):
         """Each risk with `review_is_overdue`, the same rule as `review_overdue`."""
         return self.annotate(
             review_is_overdue=Case(
-                When(self._review_overdue_q(today=today), then=Value(True)),
+                When(self._review_overdue_q(today=today, months=months), then=Value(True)),
                 default=Value(False),
                 output_field=models.BooleanField(),
             )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from improvement import converters, views  # noqa: F401 (registers converters)
+from improvement import converters, risk_views, views  # noqa: F401 (registers converters)
 
 app_name = "improvement"
 
@@ -29,5 +29,16 @@ urlpatterns = [
         "plans/<plan:slug>/actions/<reference:reference>/sign-off/",
         views.action_sign_off,
         name="action_sign_off",
+    ),
+]
+
+# The risk register (improvement/risk_views.py).
+urlpatterns += [
+    path("plans/<plan:slug>/risks/", risk_views.risk_register, name="risk_register"),
+    path("plans/<plan:slug>/risks/<reference:reference>/", risk_views.risk_detail, name="risk"),
+    path(
+        "plans/<plan:slug>/risks/<reference:reference>/update/",
+        risk_views.risk_update,
+        name="risk_update",
     ),
 ]

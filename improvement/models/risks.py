@@ -9,6 +9,7 @@ from simple_history.models import HistoricalRecords
 from improvement.models.leads import Lead, check_lead_of, related
 from improvement.models.plans import Plan
 from improvement.querysets import RiskQuerySet
+from improvement.rag import risk_band
 from improvement.ratings import (
     RISK_SCORE_MAX,
     SCORE_MAX,
@@ -135,6 +136,18 @@ class Risk(models.Model):
         super().clean()
         if (plan := related(self, "plan")) is not None:
             check_lead_of(authority_id=plan.authority_id, field="owner", leads=[self.owner])
+
+    @property
+    def band(self) -> str:
+        return risk_band(self.score)
+
+    @property
+    def residual_band(self) -> str:
+        return "" if self.residual_score is None else risk_band(self.residual_score)
+
+    @property
+    def target_band(self) -> str:
+        return "" if self.target_score is None else risk_band(self.target_score)
 
     @property
     def last_review_on(self):
