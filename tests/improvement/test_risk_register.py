@@ -5,14 +5,17 @@ import datetime
 import re
 
 import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from improvement.models import PlanRole, Risk
 from improvement.risk_services import (
+    RESIDUAL_SCORED_TOGETHER,
     REVIEW_NOTE_REQUIRED,
     REVIEWED_IN_FUTURE,
     STALE_RISK_EDIT,
+    StaleRiskEdit,
     update_risk,
 )
 from improvement.risk_views import RISK_UNCHANGED, RISK_UPDATED
@@ -415,3 +418,63 @@ def test_a_review_with_unchanged_scores_is_still_a_review(client, officer, owned
     assert owned_risk.history.count() == 2
     # The path moves only with the scores.
     assert len(client.get(_url(owned_risk)).context["path"]) == 1
+
+
+# --- The service, called directly as an importer or command would -------------------------------
+
+
+def _service_review(risk, by, **changes):
+    kwargs = {
+        "risk": risk,
+        "by": by,
+        "expected_version": risk.version,
+        "likelihood": risk.likelihood,
+        "impact": risk.impact,
+        "residual_likelihood": risk.residual_likelihood,
+        "residual_impact": risk.residual_impact,
+        "existing_controls": risk.existing_controls,
+        "additional_controls": risk.additional_controls,
+        "review_note": "",
+        "reviewed_on": TODAY,
+    }
+    kwargs.update(changes)
+    return update_risk(**kwargs)
+
+
+def test_each_review_is_one_version_and_one_history_row(officer, owned_risk):
+    for n, likelihood in enumerate((3, 2, 2), start=2):
+        review = _service_review(owned_risk, officer, likelihood=likelihood, review_note=f"R{n}")
+        assert review.changed
+        assert owned_risk.version == n
+        assert owned_risk.score == likelihood * 5
+
+    versions = list(owned_risk.history.order_by("history_id").values_list("version", flat=True))
+    assert versions == [1, 2, 3, 4]
+
+
+def test_the_service_refuses_a_chair_and_writes_nothing(chair, owned_risk):
+    with pytest.raises(PermissionDenied):
+        _service_review(owned_risk, chair, likelihood=1, review_note="Lower.")
+
+    owned_risk.refresh_from_db()
+    assert (owned_risk.likelihood, owned_risk.version, owned_risk.history.count()) == (4, 1, 1)
+
+
+def test_the_service_refuses_a_stale_version(officer, improvement_lead, owned_risk):
+    stale = Risk.objects.get(pk=owned_risk.pk)
+    _service_review(owned_risk, improvement_lead, impact=4, review_note="Lower impact.")
+
+    with pytest.raises(StaleRiskEdit) as refused:
+        _service_review(stale, officer, impact=1, review_note="Much lower.")
+
+    assert [row.version for row in refused.value.changes] == [2]
+    assert refused.value.who == "improvement_lead"
+    owned_risk.refresh_from_db()
+    assert (owned_risk.impact, owned_risk.version) == (4, 2)
+
+
+def test_residual_scores_come_in_pairs(officer, owned_risk):
+    with pytest.raises(ValidationError) as refused:
+        _service_review(owned_risk, officer, residual_impact=None, review_note="Half scored.")
+
+    assert refused.value.message_dict == {"residual_impact": [RESIDUAL_SCORED_TOGETHER]}
