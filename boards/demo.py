@@ -98,10 +98,16 @@ DEMO_LOGINS = (
         "Record progress on the actions this post leads; others are read-only.",
     ),
     DemoLogin(
+        "secretary",
+        "wirral-secretary-2016",
+        f"Board secretary of the {BOARD_NAME}",
+        "Record a meeting, its decisions and actions arising; close carried-forward actions.",
+    ),
+    DemoLogin(
         "chair",
         "wirral-chair-2016",
         f"Chair of the {BOARD_NAME}",
-        "Read the plan, the risk register and the February 2018 meeting; change nothing.",
+        "Read the plan, the board's packs and its February 2018 meeting; change nothing.",
     ),
 )
 
@@ -301,6 +307,8 @@ def load_users(plan: Plan, board: Board, officer_lead: Lead) -> None:
     lead = _demo_user(by_name["improvement.lead"])
     PlanRole.objects.get_or_create(plan=plan, user=lead, role=PlanRole.Role.IMPROVEMENT_LEAD)
     officer_lead.users.add(_demo_user(by_name["officer"]))
+    secretary = _demo_user(by_name["secretary"])
+    PlanRole.objects.get_or_create(plan=plan, user=secretary, role=PlanRole.Role.BOARD_SECRETARY)
     chair = _demo_user(by_name["chair"])
     PlanRole.objects.get_or_create(plan=plan, user=chair, role=PlanRole.Role.BOARD_CHAIR)
     board.members.add(chair)

@@ -82,6 +82,18 @@ class Meeting(models.Model):
     agenda = models.TextField(blank=True)
     minutes = models.TextField(blank=True)
     next_meeting_text = models.CharField(max_length=100, blank=True)
+    minutes_agreed_at = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="minutes_agreed",
+        help_text="The later meeting at which these minutes were agreed as a true record.",
+    )
+    # Moves by one with every edit, so a second editor's stale form is refused, never applied.
+    version = models.PositiveIntegerField(default=1)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["board", "-held_on"]
@@ -92,6 +104,26 @@ class Meeting(models.Model):
 
     def __str__(self):
         return f"{self.board} – {self.held_on:%d/%m/%Y}"
+
+    def get_absolute_url(self):
+        return reverse("boards:meeting", kwargs={"pk": self.pk})
+
+    def previous(self):
+        return self.board.meetings.filter(held_on__lt=self.held_on).order_by("-held_on").first()
+
+    def carried_forward(self):
+        """The board's actions from earlier meetings still open when this one met: closed at
+        this meeting or a later one, or not closed at all."""
+        return (
+            MeetingAction.objects.filter(meeting__board_id=self.board_id)
+            .filter(meeting__held_on__lt=self.held_on)
+            .filter(
+                models.Q(status=MeetingAction.ActionStatus.OPEN)
+                | models.Q(closed_at__held_on__gte=self.held_on)
+            )
+            .select_related("meeting", "owner", "closed_at")
+            .order_by("meeting__held_on", "number")
+        )
 
 
 class Attendance(models.Model):
@@ -167,6 +199,56 @@ class MeetingAction(models.Model):
         board = related(meeting, "board") if meeting is not None else None
         if board is not None:
             check_lead_of(authority_id=board.authority_id, field="owner", leads=[self.owner])
+
+
+class Decision(models.Model):
+    """A decision minuted at a meeting; one that approves a plan action's revised due date or
+    its closure changes the action too, and the action's timeline links back here."""
+
+    class Kind(models.TextChoices):
+        NOTED = "noted", "A decision of the board"
+        REVISED_DUE_DATE = "revised_due_date", "Approve a revised due date for an action"
+        CLOSURE = "closure", "Approve the closure of an action"
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="decisions")
+    number = models.PositiveSmallIntegerField()
+    text = models.TextField()
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.NOTED)
+    action = models.ForeignKey(
+        "improvement.Action",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="board_decisions",
+    )
+    revised_due_on = models.DateField(null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField()
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["meeting", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "number"], name="decision_number_unique"),
+            models.CheckConstraint(
+                condition=models.Q(kind="noted") | models.Q(action__isnull=False),
+                name="decision_about_an_action_names_it",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(kind="revised_due_date")
+                | models.Q(revised_due_on__isnull=False),
+                name="decision_revising_a_date_gives_it",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.meeting} decision {self.number}"
+
+    def get_absolute_url(self):
+        return f"{self.meeting.get_absolute_url()}#decision-{self.number}"
 
 
 PACK_IS_FINAL = "This pack has been issued and cannot be changed."

@@ -10,10 +10,12 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from boards import services
 from boards.forms import IssuePackForm, PreviewForm
+from boards.minutes import can_record_meetings_of
 from boards.models import Board, Pack
 from boards.pack.history import before_history_warning, history_begins_on
 from boards.pack.render import render_html
 from boards.pack.snapshot import pack_snapshot
+from improvement import clock
 from improvement.files import private_file_response
 from improvement.permissions import can_issue_pack, can_read_packs
 
@@ -55,15 +57,38 @@ def board_page(request, pk: int):
     )
     if not plans:
         raise Http404
-    packs = (
+    packs = list(
         Pack.objects.filter(board=board, plan__in=plans, status=Pack.PackStatus.ISSUED)
         .select_related("plan", "meeting", "issued_by")
-        .order_by("plan__title", "-as_at", "-version")
+        .order_by("-as_at", "plan__title", "-version")
     )
-    issuable = [plan for plan in plans if can_issue_pack(request.user, plan)]
+    mark_superseded(packs)
+    today = clock.today()
+    meetings = board.meetings.all()
     return render(
-        request, "boards/board.html", {"board": board, "packs": packs, "issuable": issuable}
+        request,
+        "boards/board.html",
+        {
+            "board": board,
+            "packs": packs,
+            "issuable": [plan for plan in plans if can_issue_pack(request.user, plan)],
+            "members": board.members.order_by("last_name", "first_name", "username"),
+            "upcoming": meetings.filter(held_on__gte=today).order_by("held_on"),
+            "past": meetings.filter(held_on__lt=today).order_by("-held_on"),
+            "can_record": can_record_meetings_of(request.user, board),
+        },
     )
+
+
+def mark_superseded(packs: list[Pack]) -> None:
+    """Each pack learns the newer version issued for the same plan and date, if any."""
+    newest = {}
+    for pack in packs:
+        key = (pack.plan_id, pack.as_at)
+        newest[key] = max(newest.get(key, 0), pack.version)
+    for pack in packs:
+        latest = newest[(pack.plan_id, pack.as_at)]
+        pack.superseded_by = latest if latest > pack.version else None
 
 
 @login_required

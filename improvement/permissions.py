@@ -5,6 +5,8 @@
   download the plan workbook (for re-import).
 - Board chairs and members read everything in their plan and change nothing.
 - Risk owners (users linked to a risk's owner) read the plan and update the risks they own.
+- Board secretaries read the plan like a member, and with improvement leads record the
+  meetings, decisions and action log of the boards that oversee it.
 - Superusers may do everything.
 """
 
@@ -12,7 +14,13 @@ from django.db.models import Q
 
 from improvement.models import Action, Plan, PlanRole, Risk
 
-READ_ROLES = (PlanRole.Role.IMPROVEMENT_LEAD, PlanRole.Role.BOARD_CHAIR, PlanRole.Role.BOARD_MEMBER)
+READ_ROLES = (
+    PlanRole.Role.IMPROVEMENT_LEAD,
+    PlanRole.Role.BOARD_CHAIR,
+    PlanRole.Role.BOARD_MEMBER,
+    PlanRole.Role.BOARD_SECRETARY,
+)
+MEETING_ROLES = (PlanRole.Role.IMPROVEMENT_LEAD, PlanRole.Role.BOARD_SECRETARY)
 
 
 def _roles(user, plan: Plan) -> set[str]:
@@ -103,3 +111,11 @@ def owns_risk(user, risk: Risk) -> bool:
 def can_update_risk(user, risk: Risk) -> bool:
     """The risk's owner and the plan's improvement leads review and rescore a risk."""
     return is_improvement_lead(user, risk.plan) or owns_risk(user, risk)
+
+
+def can_record_meetings(user, plan: Plan) -> bool:
+    """Minutes, decisions and the action log of the boards overseeing this plan; a decision
+    may approve one of its actions' revised due date or closure."""
+    if not user.is_authenticated:
+        return False
+    return user.is_superuser or bool(_roles(user, plan) & set(MEETING_ROLES))

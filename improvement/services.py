@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from improvement.models import DONE_STATUSES, Action, Evidence, ProgressUpdate, Rag, Status
-from improvement.permissions import can_sign_off, can_update_action
+from improvement.permissions import can_record_meetings, can_sign_off, can_update_action
 from improvement.rag import completed_rag
 from improvement.uploads import validate_evidence_file
 
@@ -38,6 +38,8 @@ EVIDENCE_ADDED = "Evidence added: %(name)s"
 DETAILS_CHANGED = "Details changed in the admin: %(fields)s."
 ADDED_IN_ADMIN = "Added in the admin."
 DUE_DATE_REQUIRED = "Give the new due date."
+ALREADY_CLOSED = "This action is already complete or closed."
+SAME_DUE_DATE = "The action is already due on that date."
 
 # What a progress update changes; every other field of an action is its plan's wording.
 PROGRESS_FIELDS = (
@@ -193,6 +195,49 @@ def revise_due_date(
     update = _change(locked, by=by, at=at, due_on=due_on, due_reason=reason, commentary=commentary)
     if update is not None:
         _save(locked, update, by=by)
+    _copy_back(action, locked)
+    return update
+
+
+@transaction.atomic
+def approve_revised_due_date(
+    *,
+    action: Action,
+    by,
+    due_on: datetime.date,
+    decision: str,
+    decision_url: str,
+    at: datetime.datetime | None = None,
+) -> ProgressUpdate:
+    """A board decision moves the due date; the update names and links the decision."""
+    _require(can_record_meetings(by, action.plan))
+    locked = _lock(action, expected_version=action.version)
+    if locked.due_on == due_on:
+        raise ValidationError({"revised_due_on": SAME_DUE_DATE})
+    update = _change(locked, by=by, at=at, due_on=due_on, due_reason=decision, commentary=decision)
+    update.decision_url = decision_url
+    _save(locked, update, by=by)
+    _copy_back(action, locked)
+    return update
+
+
+@transaction.atomic
+def approve_closure(
+    *,
+    action: Action,
+    by,
+    decision: str,
+    decision_url: str,
+    at: datetime.datetime | None = None,
+) -> ProgressUpdate:
+    """A board decision closes an open action (or one awaiting sign-off)."""
+    _require(can_record_meetings(by, action.plan))
+    locked = _lock(action, expected_version=action.version)
+    if locked.status in DONE_STATUSES:
+        raise ValidationError({"action": ALREADY_CLOSED})
+    update = _change(locked, by=by, at=at, status=Status.CLOSED, commentary=decision)
+    update.decision_url = decision_url
+    _save(locked, update, by=by)
     _copy_back(action, locked)
     return update
 

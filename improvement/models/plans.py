@@ -123,6 +123,7 @@ class PlanRole(models.Model):
         IMPROVEMENT_LEAD = "improvement_lead", "Improvement lead"
         BOARD_CHAIR = "board_chair", "Board chair"
         BOARD_MEMBER = "board_member", "Board member"
+        BOARD_SECRETARY = "board_secretary", "Board secretary"
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="roles")
     user = models.ForeignKey(

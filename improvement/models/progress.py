@@ -56,6 +56,9 @@ class ProgressUpdate(models.Model):
     due_on_after = models.DateField(null=True, blank=True)
     commentary = models.TextField(blank=True)
     reason = models.TextField(blank=True, help_text="Why the due date changed or sign-off refused.")
+    decision_url = models.CharField(
+        max_length=200, blank=True, help_text="The board decision this update carries out."
+    )
     # The action's version this update produced; a stale editor is shown the updates after theirs.
     action_version = models.PositiveIntegerField(default=0)
 

@@ -89,6 +89,12 @@ def _risk_review(w):
     }
 
 
+def _meeting(w):
+    return {"pk": w.pack.meeting.pk}
+
+
+RECORD_AND_RETURN = row(LOGIN, N, N, N, F, F, REDIRECT, N, N, REDIRECT)
+
 SITE = {
     "improvement:my_actions": Cell(get=SIGNED_IN, post=GET_ONLY),
     "improvement:plan": Cell(get=READ_PLAN, post=GET_ONLY, kwargs=_plan),
@@ -146,6 +152,33 @@ SITE = {
     "boards:pack": Cell(get=READ_PACKS, post=GET_ONLY, kwargs=lambda w: {"pk": w.pack.pk}),
     "boards:download": Cell(get=READ_PACKS, post=GET_ONLY, kwargs=lambda w: {"pk": w.pack.pk}),
     "boards:preview": Cell(get=READ_PACKS, post=GET_ONLY, kwargs=lambda w: {"pk": w.pack.pk}),
+    "boards:meeting": Cell(get=READ_PACKS, post=GET_ONLY, kwargs=lambda w: _meeting(w)),
+    # Recording a meeting: its improvement leads (and board secretaries, tested in
+    # tests/boards/test_meetings.py); chairs and members read only. Invalid data: the form again.
+    "boards:meeting_new": Cell(
+        get=ISSUE_PACKS,
+        post=ISSUE_PACKS,
+        kwargs=lambda w: {"pk": w.board.pk},
+        data=lambda w: {"held_on": "nonsense"},
+    ),
+    "boards:meeting_edit": Cell(
+        get=ISSUE_PACKS, post=ISSUE_PACKS, kwargs=_meeting, data=lambda w: {"held_on": ""}
+    ),
+    "boards:decision_new": Cell(
+        get=ISSUE_PACKS, post=ISSUE_PACKS, kwargs=_meeting, data=lambda w: {"text": ""}
+    ),
+    "boards:meeting_action_new": Cell(
+        get=ISSUE_PACKS, post=ISSUE_PACKS, kwargs=_meeting, data=lambda w: {"text": ""}
+    ),
+    # With no closing note the action stays open: the lead is sent back to the meeting.
+    "boards:meeting_action_close": Cell(
+        get=GET_ONLY,
+        post=RECORD_AND_RETURN,
+        kwargs=lambda w: {**_meeting(w), "item_pk": w.pack.meeting.actions.get().pk},
+        data=lambda w: {"closing_note": ""},
+    ),
+    # The world's meeting is the board's first: nothing to agree, the lead is told so.
+    "boards:agree_minutes": Cell(get=GET_ONLY, post=RECORD_AND_RETURN, kwargs=_meeting),
     "login": Cell(
         get=every(REDIRECT, anonymous=OK),
         post=every(REDIRECT, anonymous=OK),

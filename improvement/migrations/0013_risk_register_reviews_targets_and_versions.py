@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('authorities', '0001_initial'),
-        ('improvement', '0011_risk_scores_validated_on_their_fields'),
+        ('improvement', '0012_board_secretary_and_decision_link'),
         ('inspections', '0003_references_fit_addresses'),
     ]
 
