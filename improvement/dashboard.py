@@ -9,7 +9,6 @@ from django.db.models import Exists, OuterRef
 
 from improvement.filters import NO_THEME
 from improvement.models import Action, Measure, Plan, Risk
-from improvement.rag import measure_rag
 from improvement.ratings import DUE_SOON_DAYS, NO_UPDATE_DAYS, RAG_SEVERITY, Rag, Status
 
 
@@ -156,11 +155,14 @@ def risks_above_target(plan: Plan):
 
 
 def measures_off_track(plan: Plan) -> list[Measure]:
-    measures = list(Measure.objects.filter(plan=plan).off_track().order_by("order", "name"))
+    measures = list(
+        Measure.objects.filter(plan=plan)
+        .off_track()
+        .select_related("plan")
+        .order_by("order", "name")
+    )
     for measure in measures:
-        measure.rag = measure_rag(
-            float(measure.latest_value), float(measure.target), measure.direction
-        )
+        measure.rag = measure.rag_of(measure.latest_value)
     return measures
 
 

@@ -4,6 +4,7 @@
 - Improvement leads change and sign off everything in their plan, issue board packs and
   download the plan workbook (for re-import).
 - Board chairs and members read everything in their plan and change nothing.
+- Risk owners (users linked to a risk's owner) read the plan and update the risks they own.
 - Board secretaries read the plan like a member, and with improvement leads record the
   meetings, decisions and action log of the boards that oversee it.
 - Superusers may do everything.
@@ -11,7 +12,7 @@
 
 from django.db.models import Q
 
-from improvement.models import Action, Plan, PlanRole
+from improvement.models import Action, Plan, PlanRole, Risk
 
 READ_ROLES = (
     PlanRole.Role.IMPROVEMENT_LEAD,
@@ -49,7 +50,7 @@ def can_view_plan(user, plan: Plan) -> bool:
         return False
     if user.is_superuser or _roles(user, plan) & set(READ_ROLES):
         return True
-    return plan.actions.for_user(user).exists()
+    return plan.actions.for_user(user).exists() or plan.risks.owned_by(user).exists()
 
 
 def can_read_action(user, action: Action) -> bool:
@@ -66,6 +67,7 @@ def plans_visible_to(user):
     return Plan.objects.filter(
         Q(roles__user=user, roles__role__in=READ_ROLES)
         | Q(actions__in=Action.objects.for_user(user))
+        | Q(risks__in=Risk.objects.owned_by(user))
     ).distinct()
 
 
@@ -100,6 +102,15 @@ def can_read_packs(user, plan: Plan) -> bool:
     if not user.is_authenticated:
         return False
     return user.is_superuser or bool(_roles(user, plan) & set(READ_ROLES))
+
+
+def owns_risk(user, risk: Risk) -> bool:
+    return risk.owner_id is not None and Risk.objects.owned_by(user).filter(pk=risk.pk).exists()
+
+
+def can_update_risk(user, risk: Risk) -> bool:
+    """The risk's owner and the plan's improvement leads review and rescore a risk."""
+    return is_improvement_lead(user, risk.plan) or owns_risk(user, risk)
 
 
 def can_record_meetings(user, plan: Plan) -> bool:

@@ -18,11 +18,12 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.functions import Coalesce
 from django.db.models.lookups import Exact
 from django.utils import timezone
 
 from improvement.criteria import criteria_from_json
-from improvement.rag import assess, derived_rag_only, rag_counts
+from improvement.rag import RISK_HIGH_FROM, RISK_MEDIUM_FROM, assess, derived_rag_only, rag_counts
 from improvement.ratings import (
     DONE_STATUSES,
     DUE_SOON_DAYS,
@@ -31,6 +32,7 @@ from improvement.ratings import (
     RagRule,
     Status,
 )
+from improvement.reviews import review_cutoff
 
 # What the RAG rule reads of an action of a criteria plan; its plan's criteria are read once.
 DERIVED_RAG_COLUMNS = (
@@ -261,4 +263,92 @@ class ActionQuerySet(models.QuerySet):
         chosen = [pk for pk, derived in self._criteria_rags(today=today) if derived == rag]
         return self.alias(dates_rag=dates_rule_rag(today=today)).filter(
             Q(plan__rag_rule=RagRule.DATES, dates_rag=rag) | Q(pk__in=chosen)
+        )
+
+
+RISK_BANDS = ("high", "medium", "low")
+
+
+def _band_q(field: str, band: str) -> Q:
+    """The scores of `field` in a band of the heat map, as `rag.risk_band` draws them."""
+    return {
+        "high": Q(**{f"{field}__gte": RISK_HIGH_FROM}),
+        "medium": Q(**{f"{field}__gte": RISK_MEDIUM_FROM, f"{field}__lt": RISK_HIGH_FROM}),
+        "low": Q(**{f"{field}__lt": RISK_MEDIUM_FROM}),
+    }[band]
+
+
+class RiskQuerySet(models.QuerySet):
+    def for_authority(self, authority):
+        return self.filter(plan__authority=authority)
+
+    def for_register(self):
+        """What a register row shows: the owner, and the plan its review interval is read from."""
+        return self.select_related("owner", "plan")
+
+    def open(self):
+        return self.filter(status="open")
+
+    def with_rating(self):
+        """Annotates rating: rag.risk_rating in SQL, after controls where assessed."""
+        return self.annotate(rating=Coalesce("residual_score", "score"))
+
+    def above_target(self):
+        """Open risks rated above their target score (rag.is_above_target), worst first."""
+        return (
+            self.open()
+            .with_rating()
+            .filter(target_score__isnull=False, rating__gt=F("target_score"))
+            .order_by("-rating", "order", "reference")
+        )
+
+    def owned_by(self, user):
+        """Risks whose owner the user is linked to, within the owner's own authority only, as
+        `ActionQuerySet.for_user` grants."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(
+            Exists(
+                self.model.objects.filter(
+                    pk=OuterRef("pk"), owner__users=user, owner__authority=F("plan__authority")
+                )
+            )
+        )
+
+    def in_band(self, band: str, *, after_controls: bool = False):
+        return self.filter(_band_q("residual_score" if after_controls else "score", band))
+
+    def _review_overdue_q(self, *, today: datetime.date, months: int | None) -> Q:
+        # The interval is the plan's, so one cutoff per interval the plans in view use; the
+        # cutoff is the rule's own (reviews.review_cutoff), so the list and the page agree.
+        per_plan = months is None
+        intervals = (
+            set(self.order_by().values_list("plan__risk_review_months", flat=True).distinct())
+            if per_plan
+            else {months}
+        )
+        overdue = Q(pk__in=[])
+        for interval in sorted(intervals):
+            cutoff = review_cutoff(today=today, months=interval)
+            overdue |= (Q(plan__risk_review_months=interval) if per_plan else Q()) & (
+                Q(reviewed_on__lt=cutoff)
+                | Q(reviewed_on__isnull=True, raised_on__lt=cutoff)
+                | Q(reviewed_on__isnull=True, raised_on__isnull=True)
+            )
+        return overdue & Q(status="open")
+
+    def review_overdue(self, *, today: datetime.date, months: int | None = None):
+        """Open risks whose last review (else their raising) is older than their plan's
+        interval, or that have no such date: `reviews.is_review_overdue` as a query. A page of
+        one plan passes its interval as `months`, saving the query that reads the intervals."""
+        return self.filter(self._review_overdue_q(today=today, months=months))
+
+    def with_review_overdue(self, *, today: datetime.date, months: int | None = None):
+        """Each risk with `review_is_overdue`, the same rule as `review_overdue`."""
+        return self.annotate(
+            review_is_overdue=Case(
+                When(self._review_overdue_q(today=today, months=months), then=Value(True)),
+                default=Value(False),
+                output_field=models.BooleanField(),
+            )
         )

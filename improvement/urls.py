@@ -3,6 +3,7 @@ from django.urls import path
 from improvement import (  # noqa: F401 (registers converters)
     converters,
     measure_views,
+    risk_views,
     views,
     views_plans,
 )
@@ -42,5 +43,16 @@ urlpatterns = [
         "plans/<plan:slug>/measures/<int:pk>/values/new/",
         measure_views.measure_value_new,
         name="measure_value_new",
+    ),
+]
+
+# The risk register (improvement/risk_views.py).
+urlpatterns += [
+    path("plans/<plan:slug>/risks/", risk_views.risk_register, name="risk_register"),
+    path("plans/<plan:slug>/risks/<reference:reference>/", risk_views.risk_detail, name="risk"),
+    path(
+        "plans/<plan:slug>/risks/<reference:reference>/update/",
+        risk_views.risk_update,
+        name="risk_update",
     ),
 ]

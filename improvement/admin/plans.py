@@ -61,6 +61,7 @@ class PlanAdminForm(forms.ModelForm):
             "inspections",
             "rag_rule",
             "criteria",
+            "risk_review_months",
             "import_mapping",
         ]
 

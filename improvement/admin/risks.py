@@ -29,11 +29,14 @@ class RiskAdmin(PlanExportMixin, SimpleHistoryAdmin):
     search_fields = ["reference", "description", "owner__name"]
     ordering = ["plan", "order", "reference"]
     autocomplete_fields = ["plan", "owner"]
-    readonly_fields = ["score", "residual_score"]
+    readonly_fields = ["score", "residual_score", "version"]
     list_per_page = 50
     fieldsets = [
-        (None, {"fields": ["plan", "reference", "description", "owner", "status", "order"]}),
-        ("Review", {"fields": ["raised_on", "reviewed_on", "review_text"]}),
+        (
+            None,
+            {"fields": ["plan", "reference", "description", "owner", "status", "order", "version"]},
+        ),
+        ("Review", {"fields": ["raised_on", "reviewed_on", "review_text", "review_note"]}),
         ("Before controls", {"fields": ["likelihood", "impact", "score", "existing_controls"]}),
         (
             "After controls",
@@ -44,10 +47,18 @@ class RiskAdmin(PlanExportMixin, SimpleHistoryAdmin):
                     "residual_impact",
                     "residual_score",
                     "target_score",
+                    "target_on",
                 ]
             },
         ),
     ]
+
+    def save_model(self, request, obj, form, change):
+        # A change here is a new version too, so an owner's update page opened before it is
+        # refused rather than overwriting it (risk_services.update_risk).
+        if change:
+            obj.version += 1
+        super().save_model(request, obj, form, change)
 
     @admin.display(description="Risk")
     def short_description(self, obj):

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
@@ -19,6 +20,7 @@ from improvement.querysets import PlanQuerySet
 from improvement.ratings import (
     RagRule,
 )
+from improvement.reviews import DEFAULT_REVIEW_MONTHS
 from inspections.models import Inspection, Recommendation
 
 PLAN_AUTHORITY_IN_USE = (
@@ -50,6 +52,12 @@ class Plan(models.Model):
         validators=[validate_criteria],
         error_messages={"blank": NO_CRITERIA},
     )
+    risk_review_months = models.PositiveSmallIntegerField(
+        "risk review interval (months)",
+        default=DEFAULT_REVIEW_MONTHS,
+        validators=[MinValueValidator(1)],
+        help_text="A risk not reviewed (or raised) within this many months is review overdue.",
+    )
     # Header → field mappings an admin confirmed on an earlier import, reused next time.
     import_mapping = models.JSONField(default=dict, blank=True)
     # Per sheet, the kind and header row an admin chose where the importer could not tell.
@@ -59,6 +67,12 @@ class Plan(models.Model):
 
     class Meta:
         ordering = ["authority__name", "title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(risk_review_months__gte=1),
+                name="plan_risk_review_months_positive",
+            )
+        ]
 
     def __str__(self):
         return self.title

@@ -3,16 +3,20 @@
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
-from django.db.models.functions import Coalesce
+from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from improvement.models.leads import Lead, check_lead_of, related
 from improvement.models.plans import Plan
+from improvement.querysets import RiskQuerySet
+from improvement.rag import risk_band
 from improvement.ratings import (
     RISK_SCORE_MAX,
     SCORE_MAX,
     SCORE_MIN,
 )
+from improvement.reviews import is_review_overdue, last_review_on, next_review_on
+from inspections.references import validate_reference
 
 SCORED_BEFORE_CONTROLS = f"{SCORE_MIN}–{SCORE_MAX}, before controls."
 SCORED_AFTER_CONTROLS = f"{SCORE_MIN}–{SCORE_MAX}, after controls."
@@ -37,31 +41,14 @@ def _score_between_1_and_5(field: str, *, nullable: bool = False) -> Q:
     return in_range | Q(**{f"{field}__isnull": True}) if nullable else in_range
 
 
-class RiskQuerySet(models.QuerySet):
-    def open(self):
-        return self.filter(status=Risk.RiskStatus.OPEN)
-
-    def with_rating(self):
-        """Annotates rating: rag.risk_rating in SQL, after controls where assessed."""
-        return self.annotate(rating=Coalesce("residual_score", "score"))
-
-    def above_target(self):
-        """Open risks rated above their target score (rag.is_above_target), worst first."""
-        return (
-            self.open()
-            .with_rating()
-            .filter(target_score__isnull=False, rating__gt=F("target_score"))
-            .order_by("-rating", "order", "reference")
-        )
-
-
 class Risk(models.Model):
     class RiskStatus(models.TextChoices):
         OPEN = "open", "Open"
         CLOSED = "closed", "Closed"
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="risks")
-    reference = models.CharField(max_length=20)
+    # A reference is part of the risk's address, so it is one the URL can carry.
+    reference = models.CharField(max_length=20, validators=[validate_reference])
     description = models.TextField()
     owner = models.ForeignKey(
         Lead, on_delete=models.PROTECT, null=True, blank=True, related_name="risks"
@@ -71,6 +58,7 @@ class Risk(models.Model):
     review_text = models.CharField(
         max_length=60, blank=True, help_text='Raised/reviewed as written: "December 2016".'
     )
+    review_note = models.TextField(blank=True, help_text="What the owner found at the last review.")
     existing_controls = models.TextField(blank=True)
     additional_controls = models.TextField(blank=True)
     likelihood = models.PositiveSmallIntegerField(
@@ -99,8 +87,14 @@ class Risk(models.Model):
     target_score = models.PositiveSmallIntegerField(
         null=True, blank=True, validators=TARGET_SCORE_VALIDATORS
     )
+    target_on = models.DateField(
+        "target date", null=True, blank=True, help_text="When the target score should be reached."
+    )
     status = models.CharField(max_length=10, choices=RiskStatus.choices, default=RiskStatus.OPEN)
     order = models.PositiveIntegerField(default=0)
+    # Optimistic lock, as on an action: every owner's update moves it by one, and an update made
+    # from an older version is refused rather than overwriting what someone else saved.
+    version = models.PositiveIntegerField(default=1)
 
     history = HistoricalRecords()
 
@@ -134,7 +128,42 @@ class Risk(models.Model):
     def __str__(self):
         return f"Risk {self.reference}"
 
+    def get_absolute_url(self):
+        return reverse(
+            "improvement:risk", kwargs={"slug": self.plan.slug, "reference": self.reference}
+        )
+
     def clean(self):
         super().clean()
         if (plan := related(self, "plan")) is not None:
             check_lead_of(authority_id=plan.authority_id, field="owner", leads=[self.owner])
+
+    @property
+    def band(self) -> str:
+        return risk_band(self.score)
+
+    @property
+    def residual_band(self) -> str:
+        return "" if self.residual_score is None else risk_band(self.residual_score)
+
+    @property
+    def target_band(self) -> str:
+        return "" if self.target_score is None else risk_band(self.target_score)
+
+    @property
+    def last_review_on(self):
+        return last_review_on(reviewed_on=self.reviewed_on, raised_on=self.raised_on)
+
+    @property
+    def next_review_on(self):
+        return next_review_on(
+            last_reviewed=self.last_review_on, months=self.plan.risk_review_months
+        )
+
+    def review_overdue(self, *, today) -> bool:
+        return is_review_overdue(
+            last_reviewed=self.last_review_on,
+            months=self.plan.risk_review_months,
+            today=today,
+            closed=self.status == self.RiskStatus.CLOSED,
+        )

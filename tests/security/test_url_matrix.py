@@ -13,6 +13,7 @@ from django.db import connection, reset_queries, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from tests.security.world import PERSONAS, build_world
 
@@ -76,6 +77,22 @@ def _measure(w):
     return {"slug": w.plan.slug, "pk": w.plan.measures.get().pk}
 
 
+def _risk(w):
+    return {"slug": w.plan.slug, "reference": "R1"}
+
+
+def _risk_review(w):
+    # The world's risk R1 is owned by the officer's lead: a review that records today's date.
+    risk = w.plan.risks.get(reference="R1")
+    return {
+        "version": risk.version,
+        "likelihood": risk.likelihood,
+        "impact": risk.impact,
+        "review_note": "Reviewed at the quarter's risk meeting.",
+        "reviewed_on": timezone.localdate().strftime("%d/%m/%Y"),
+    }
+
+
 def _meeting(w):
     return {"pk": w.pack.meeting.pk}
 
@@ -121,6 +138,14 @@ SITE = {
         get=SIGN_OFF, post=SIGN_OFF, kwargs=_measure, data=lambda w: {"value": ""}
     ),
     "boards:list": Cell(get=SIGNED_IN, post=GET_ONLY),
+    # Whoever reads the plan reads its risk register; the risk's owner (the officer) and the
+    # plan's improvement leads review a risk, chairs and members read only, another officer
+    # who does not own it is refused, and another council's users find nothing.
+    "improvement:risk_register": Cell(get=READ_PLAN, post=GET_ONLY, kwargs=_plan),
+    "improvement:risk": Cell(get=READ_PLAN, post=GET_ONLY, kwargs=_risk),
+    "improvement:risk_update": Cell(
+        get=UPDATE_ACTION, post=SAVED_UPDATE, kwargs=_risk, data=_risk_review
+    ),
     "boards:board": Cell(get=READ_PACKS, post=GET_ONLY, kwargs=lambda w: {"pk": w.board.pk}),
     "boards:issue": Cell(
         get=ISSUE_PACKS,
