@@ -319,3 +319,24 @@ def test_the_meeting_page_costs_the_same_for_5_and_50_actions_and_decisions(
 
 
 MEETING_PAGE_QUERIES = 16
+
+
+@pytest.mark.parametrize("rows", [5, 50])
+def test_the_board_page_costs_the_same_for_5_and_50_meetings_and_packs(
+    client, board, plan, chair, improvement_lead, secretary, rows, django_assert_num_queries
+):
+    for n in range(rows):
+        day = MARCH + datetime.timedelta(days=7 * n)
+        meeting = factories.MeetingFactory(board=board, held_on=day)
+        factories.PackFactory(
+            plan=plan, board=board, meeting=meeting, as_at=day, issued_by=improvement_lead
+        )
+    board.members.add(chair)
+    client.force_login(chair)
+
+    with django_assert_num_queries(BOARD_PAGE_QUERIES):
+        response = client.get(reverse("boards:board", kwargs={"pk": board.pk}))
+    assert response.status_code == 200
+
+
+BOARD_PAGE_QUERIES = 15

@@ -105,3 +105,7 @@ def test_a_printed_plan_page_keeps_its_rag_colours_and_drops_the_navigation(
     assert red.evaluate("el => getComputedStyle(el).backgroundColor") == "rgb(212, 53, 28)"
     pdf = page.pdf(format="A4")
     assert pdf.startswith(b"%PDF")
+
+    page.goto(f"{live_server.url}/plans/{overdue_action.plan.slug}/dashboard/")
+    expect(page.locator(".govuk-header")).to_be_hidden()
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
