@@ -25,6 +25,8 @@ PERSONAS = (
     "no_role",
     "staff_no_perms",
     "superuser",
+    "board_secretary",
+    "foreign_secretary",
 )
 PASSWORD = "correct horse battery staple"
 
@@ -71,7 +73,16 @@ def _personas(world_plan, foreign_plan, board):
         "no_role": _user("no_role"),
         "staff_no_perms": _user("staff_no_perms", is_staff=True),
         "superuser": _user("superuser", is_staff=True, is_superuser=True),
+        "board_secretary": _role_holder(world_plan, "board_secretary"),
+        # The secretary of another council's board, whose plan it oversees.
+        "foreign_secretary": _role_holder(foreign_plan, "foreign_secretary"),
     }
+
+
+def _role_holder(plan, username):
+    user = _user(username)
+    f.PlanRoleFactory(plan=plan, user=user, role=PlanRole.Role.BOARD_SECRETARY)
+    return user
 
 
 def _sign_in_records():
