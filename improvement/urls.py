@@ -30,4 +30,5 @@ urlpatterns = [
         views.action_sign_off,
         name="action_sign_off",
     ),
+    path("plans/<plan:slug>/sign-off/", views.sign_off_queue, name="sign_off_queue"),
 ]

@@ -93,6 +93,8 @@ SITE = {
         kwargs=_action,
         data=lambda w: {"version": w.action.version, "decision": "sign_off", "comment": ""},
     ),
+    # The plan's actions awaiting sign-off: its improvement leads; other readers 403.
+    "improvement:sign_off_queue": Cell(get=SIGN_OFF, post=GET_ONLY, kwargs=_plan),
     "improvement:evidence": Cell(
         get=READ_PLAN,
         post=GET_ONLY,
