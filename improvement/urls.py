@@ -31,4 +31,5 @@ urlpatterns = [
         name="action_sign_off",
     ),
     path("plans/<plan:slug>/sign-off/", views.sign_off_queue, name="sign_off_queue"),
+    path("plans/<plan:slug>/import/", views.plan_import, name="plan_import"),
 ]

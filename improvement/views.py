@@ -12,10 +12,12 @@ from improvement import clock, selectors, services, uploads
 from improvement.files import private_file_response
 from improvement.filters import ActionFilter, describe_filter
 from improvement.forms import SignOffForm, UpdateActionForm
+from improvement.importing import flow
 from improvement.importing.export import XLSX_CONTENT_TYPE, export_plan_workbook
 from improvement.models import Action, Evidence, Plan, Status
 from improvement.permissions import (
     can_download_plan_workbook,
+    can_import_into,
     can_read_action,
     can_sign_off,
     can_sign_off_in,
@@ -135,6 +137,7 @@ def plan_detail(request, slug):
             "fix_filters_message": FIX_FILTERS_TO_LIST,
             "can_download_plan_workbook": can_download_plan_workbook(request.user, plan),
             "can_sign_off_in_plan": can_sign_off_in(request.user, plan),
+            "can_import_into_plan": can_import_into(request.user, plan),
         },
     )
 
@@ -352,4 +355,25 @@ def sign_off_queue(request, slug):
         request,
         "improvement/sign_off_queue.html",
         {"plan": plan, "actions": selectors.sign_off_queue(plan=plan), "from_queue": FROM_QUEUE},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def plan_import(request, slug):
+    """The admin's workbook import, for the plan's improvement leads: into this plan only."""
+    plan = _readable_plan(request, slug)
+    # Asked before any step reads a file, so a refused import reads and writes nothing.
+    if not can_import_into(request.user, plan):
+        raise PermissionDenied
+    step = flow.run_step(request, plan=plan)
+    if step.shows == flow.DONE:
+        messages.success(request, step.message)
+        return redirect(plan)
+    if step.shows == flow.EXPIRED:
+        messages.error(request, step.message)
+    if step.shows in (flow.EXPIRED, flow.RESTART):
+        return redirect("improvement:plan_import", slug=plan.slug)
+    return render(
+        request, f"improvement/plan_import_{step.shows}.html", {"plan": plan, **step.context}
     )
