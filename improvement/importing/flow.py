@@ -135,7 +135,6 @@ class Step:
     shows: str
     context: dict = field(default_factory=dict)
     message: str = ""
-    summary: ImportSummary | None = None
 
 
 def run_step(request, *, plan) -> Step:
@@ -220,7 +219,7 @@ def _preview(request, plan, form: StepForm, mapping, choices) -> Step:
     summary = _import(request, plan, form, mapping, choices, dry_run=True)
     confirm = StepForm(initial=form.state(mapping, choices), plan=plan)
     context = {"summary": summary, "form": confirm, "mapping": mapping, "step": "preview"}
-    return Step(PREVIEW, context, summary=summary)
+    return Step(PREVIEW, context)
 
 
 def _confirm(request, plan, form: StepForm) -> Step:
@@ -232,7 +231,7 @@ def _confirm(request, plan, form: StepForm) -> Step:
             remember_choices(plan, mapping=mapping, sheets=choices)
     if not summary.ok:
         # Nothing was written: import_workbook rolled every sheet back.
-        return Step(PREVIEW, {"summary": summary, "form": form, "step": "preview"}, summary=summary)
+        return Step(PREVIEW, {"summary": summary, "form": form, "step": "preview"})
     default_storage.delete(_token_path(plan, form.cleaned_data["token"]))
     message = IMPORTED.format(
         file=form.cleaned_data["filename"],
@@ -240,4 +239,4 @@ def _confirm(request, plan, form: StepForm) -> Step:
         updated=sum(s.updated for s in summary.sheets),
         unchanged=sum(s.unchanged for s in summary.sheets),
     )
-    return Step(DONE, message=message, summary=summary)
+    return Step(DONE, message=message)
