@@ -19,7 +19,8 @@ from improvement.importing import headers as h
 from improvement.importing.cells import action_reference, text_of
 from improvement.importing.layout import RowLine, heading_name, read_rows
 from improvement.importing.reading import RawSheet, RowError, WorkbookRefused, read_workbook
-from improvement.importing.resources import RESOURCES, LeadBook
+from improvement.importing.resources import RESOURCES
+from improvement.importing.widgets import LeadBook
 from improvement.models import Theme
 
 NO_HEADER = (
