@@ -10,6 +10,7 @@ from improvement.services import attach_evidence, request_sign_off
 from improvement.views import SIGNED_OFF
 from tests import factories
 from tests.browser.conftest import sign_in
+from tests.browser.test_reflow import NARROW, sideways_scroll
 from tests.improvement.workbooks import xlsx
 from tests.sample_files import docx, upload
 
@@ -141,5 +142,32 @@ def test_the_import_pages_meet_wcag_22_aa(page, live_server, improvement_lead, p
     _choose(page, "twice.xlsx", [HEADER[:6], ROW, ROW])
     expect(page.get_by_text("This file cannot be imported")).to_be_visible()
     found["preview with errors"] = wcag_violations(page)
+
+    assert found == {name: [] for name in found}
+
+
+def test_the_queue_decision_and_every_import_step_reflow_at_320_pixels(
+    page, live_server, improvement_lead, plan, awaiting
+):
+    # The reflow test walks the pages a GET reaches; the import's later steps follow a POST.
+    page.set_viewport_size(NARROW)
+    sign_in(page, live_server, "improvement_lead")
+    found = {}
+
+    page.goto(f"{live_server.url}/plans/{plan.slug}/sign-off/")
+    found["queue"] = sideways_scroll(page)
+    page.get_by_role("link", name=f"Sign off or send back action {awaiting[0].reference}").click()
+    found["decision"] = sideways_scroll(page)
+    page.goto(f"{live_server.url}/plans/{plan.slug}/import/")
+    found["upload"] = sideways_scroll(page)
+    _choose(page, "plan.xlsx", [HEADER, [*ROW, "Chief Executive"]])
+    found["columns"] = sideways_scroll(page)
+    page.get_by_role("button", name="Preview with this mapping").click()
+    expect(page.get_by_role("button", name="Confirm import")).to_be_visible()
+    found["preview"] = sideways_scroll(page)
+    page.goto(f"{live_server.url}/plans/{plan.slug}/import/")
+    _choose(page, "twice.xlsx", [HEADER[:6], ROW, ROW])
+    expect(page.get_by_text("This file cannot be imported")).to_be_visible()
+    found["preview with errors"] = sideways_scroll(page)
 
     assert found == {name: [] for name in found}

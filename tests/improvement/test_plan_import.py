@@ -190,8 +190,11 @@ def test_the_preview_shows_each_row_error_with_its_sheet_row_and_column(as_lead,
     html = preview.content.decode()
     message = DUPLICATE_REFERENCE.format(ref="JAN17-1", first=3)
     assert error.message == message
+    labels = ("Sheet", "Row", "Column")
+    values = ("Plan", 4, error.column or "–")
     cells = [
-        f'<td class="govuk-table__cell">{part}</td>' for part in ("Plan", 4, error.column or "–")
+        f'<td class="govuk-table__cell" data-label="{label}">{value}</td>'
+        for label, value in zip(labels, values, strict=True)
     ]
     assert "".join(cells) in html.replace("\n      ", "")
     assert message.replace('"', "&quot;") in html
