@@ -84,8 +84,19 @@ def can_update_action(user, action: Action) -> bool:
     return is_improvement_lead(user, action.plan) or leads_action(user, action)
 
 
+def can_sign_off_in(user, plan: Plan) -> bool:
+    """Whether the user decides the plan's sign-off requests: its improvement leads (and
+    superusers, who may do everything)."""
+    return is_improvement_lead(user, plan)
+
+
 def can_sign_off(user, action: Action) -> bool:
-    return is_improvement_lead(user, action.plan)
+    return can_sign_off_in(user, action.plan)
+
+
+def can_import_into(user, plan: Plan) -> bool:
+    # The workbook import writes every sheet of the plan: for those who may change it all.
+    return is_improvement_lead(user, plan)
 
 
 def can_issue_pack(user, plan: Plan) -> bool:

@@ -34,6 +34,10 @@ from improvement.ratings import (
 )
 from improvement.reviews import review_cutoff
 
+# How a send-back's commentary begins (services.SENT_BACK): with the reason, it tells a send-back
+# from an officer who takes back their own request while revising a due date.
+SENT_BACK_PREFIX = "Sent back: "
+
 # What the RAG rule reads of an action of a criteria plan; its plan's criteria are read once.
 DERIVED_RAG_COLUMNS = (
     "pk",
@@ -188,6 +192,21 @@ class ActionQuerySet(models.QuerySet):
         latest = ProgressUpdate.objects.filter(action=OuterRef("pk")).order_by("-at", "-pk")
         return self.with_latest_update().annotate(
             last_update_commentary=Subquery(latest.values("commentary")[:1])
+        )
+
+    def with_sign_off_story(self):
+        """Annotates sign_off_requested_at (the last request for sign-off, or None) and
+        sent_back_at and sent_back_reason (the last refusal, or None): the queue's order and what
+        an officer is told on their pages (selectors.sent_back)."""
+        from improvement.models import ProgressUpdate
+
+        latest = ProgressUpdate.objects.filter(action=OuterRef("pk")).order_by("-at", "-pk")
+        requests = latest.sign_off_requests()
+        sent_back = latest.send_backs()
+        return self.annotate(
+            sign_off_requested_at=Subquery(requests.values("at")[:1]),
+            sent_back_at=Subquery(sent_back.values("at")[:1]),
+            sent_back_reason=Subquery(sent_back.values("reason")[:1]),
         )
 
     def with_due_revisions(self):

@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import F, Prefetch
 
-from improvement.models import Action, Measure, MeasureValue, Plan, ProgressUpdate
+from improvement.models import Action, Evidence, Measure, MeasureValue, Plan, ProgressUpdate
 from improvement.rag import derive_action_rag, is_overdue
 from improvement.ratings import DONE_STATUSES, DUE_SOON_DAYS, Status
 from improvement.trend import Trend, trend
@@ -54,11 +54,31 @@ def my_actions(*, user, today: datetime.date) -> list[ActionGroup]:
         Action.objects.for_user(user)
         .select_related("plan", "lead")
         .with_latest_update()
+        .with_sign_off_story()
         .order_by(F("due_on").asc(nulls_last=True), "plan__title", "order", "pk")
     )
     for action in with_derived_rag(actions, today=today):
+        action.sent_back = sent_back(action)
         groups[_group_key(action, today=today)].actions.append(action)
     return list(groups.values())
+
+
+@dataclass(frozen=True)
+class SentBack:
+    at: datetime.datetime
+    reason: str
+
+
+def sent_back(action: Action) -> SentBack | None:
+    """Why sign-off was refused, while the officer still has it to answer: from the send-back
+    until they ask again (annotations of with_sign_off_story)."""
+    at = getattr(action, "sent_back_at", None)
+    if at is None or action.status in (Status.AWAITING_SIGN_OFF, *DONE_STATUSES):
+        return None
+    asked = action.sign_off_requested_at
+    if asked is not None and asked > at:
+        return None
+    return SentBack(at=at, reason=action.sent_back_reason)
 
 
 def plan_actions(plan: Plan):
@@ -77,6 +97,7 @@ class ActionPage:
     evidence: list
     milestones: list
     due_revisions: int
+    sent_back: "SentBack | None" = None
 
     @property
     def due_revision_note(self) -> str:
@@ -99,6 +120,7 @@ def action_page(*, plan: Plan, reference: str, today: datetime.date) -> ActionPa
     action = (
         plan.actions.select_related("plan", "theme", "period", "objective", "lead")
         .with_due_revisions()
+        .with_sign_off_story()
         .prefetch_related(
             Prefetch(
                 "recommendations", queryset=Recommendation.objects.select_related("inspection")
@@ -118,7 +140,45 @@ def action_page(*, plan: Plan, reference: str, today: datetime.date) -> ActionPa
         evidence=list(action.evidence.all()),
         milestones=list(action.milestones.all()),
         due_revisions=action.due_revisions,
+        sent_back=sent_back(action),
     )
+
+
+def _sign_off_requests(plan: Plan):
+    """A plan's actions as the sign-off pages show them: the request (who asked, when, what they
+    said), the impact evidence and every evidence file, at three queries whatever the count."""
+    requests = ProgressUpdate.objects.sign_off_requests().select_related("by")
+    requests = requests.order_by("-at", "-pk")
+    evidence = Evidence.objects.select_related("uploaded_by").order_by("-uploaded_at", "-pk")
+    return (
+        plan.actions.select_related("plan", "theme", "lead")
+        .with_sign_off_story()
+        .prefetch_related(
+            Prefetch("updates", queryset=requests, to_attr="requests"),
+            Prefetch("evidence", queryset=evidence, to_attr="evidence_items"),
+        )
+    )
+
+
+def _with_request(action: Action) -> Action:
+    # None for an action that came in awaiting sign-off (an import): no one asked on the site.
+    action.request = action.requests[0] if action.requests else None
+    return action
+
+
+def sign_off_queue(*, plan: Plan) -> list[Action]:
+    """The plan's actions awaiting sign-off, the longest waiting first."""
+    actions = (
+        _sign_off_requests(plan)
+        .awaiting_sign_off()
+        .order_by(F("sign_off_requested_at").asc(nulls_first=True), "order", "pk")
+    )
+    return [_with_request(action) for action in actions]
+
+
+def sign_off_request(*, plan: Plan, reference: str) -> Action:
+    """One action as the decision page shows it; raises Action.DoesNotExist."""
+    return _with_request(_sign_off_requests(plan).get(reference=reference))
 
 
 def recommendation_actions(*, plan: Plan, recommendation: Recommendation):

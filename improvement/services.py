@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from improvement.models import DONE_STATUSES, Action, Evidence, ProgressUpdate, Rag, Status
 from improvement.permissions import can_record_meetings, can_sign_off, can_update_action
+from improvement.querysets import SENT_BACK_PREFIX
 from improvement.rag import completed_rag
 from improvement.uploads import validate_evidence_file
 
@@ -32,7 +33,7 @@ IMPACT_EVIDENCE_REQUIRED = (
 NOT_AWAITING_SIGN_OFF = "This action is not awaiting sign-off."
 SEND_BACK_REASON_REQUIRED = "Say why the action is being sent back."
 SIGNED_OFF = "Signed off as complete."
-SENT_BACK = "Sent back: %(reason)s"
+SENT_BACK = SENT_BACK_PREFIX + "%(reason)s"
 EVIDENCE_MISSING = "Choose a file or give a link."
 EVIDENCE_ADDED = "Evidence added: %(name)s"
 DETAILS_CHANGED = "Details changed in the admin: %(fields)s."

@@ -44,6 +44,8 @@ urlpatterns = [
         measure_views.measure_value_new,
         name="measure_value_new",
     ),
+    path("plans/<plan:slug>/sign-off/", views.sign_off_queue, name="sign_off_queue"),
+    path("plans/<plan:slug>/import/", views.plan_import, name="plan_import"),
 ]
 
 # The risk register (improvement/risk_views.py).

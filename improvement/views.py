@@ -12,12 +12,15 @@ from improvement import clock, selectors, services, uploads
 from improvement.files import private_file_response
 from improvement.filters import ActionFilter, describe_filter
 from improvement.forms import SignOffForm, UpdateActionForm
+from improvement.importing import flow
 from improvement.importing.export import XLSX_CONTENT_TYPE, export_plan_workbook
 from improvement.models import Action, Evidence, Plan, Status
 from improvement.permissions import (
     can_download_plan_workbook,
+    can_import_into,
     can_read_action,
     can_sign_off,
+    can_sign_off_in,
     can_update_action,
     can_view_plan,
 )
@@ -133,6 +136,8 @@ def plan_detail(request, slug):
             "query": query.urlencode(),
             "fix_filters_message": FIX_FILTERS_TO_LIST,
             "can_download_plan_workbook": can_download_plan_workbook(request.user, plan),
+            "can_sign_off_in_plan": can_sign_off_in(request.user, plan),
+            "can_import_into_plan": can_import_into(request.user, plan),
         },
     )
 
@@ -296,13 +301,32 @@ def _decide_sign_off(request, action: Action, data: dict) -> str:
     return SENT_BACK
 
 
+# The decision page's link from the queue says so, and a decision made there goes back to it.
+FROM_QUEUE = "queue"
+
+
+def _after_decision(request, action: Action):
+    if request.GET.get("from") == FROM_QUEUE:
+        return redirect("improvement:sign_off_queue", slug=action.plan.slug)
+    return redirect(action)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def action_sign_off(request, slug, reference):
     plan = _readable_plan(request, slug)
-    action = _action(plan, reference)
+    try:
+        action = selectors.sign_off_request(plan=plan, reference=reference)
+    except Action.DoesNotExist as missing:
+        raise Http404 from missing
     form = SignOffForm(request.POST or None, initial={"version": action.version})
-    context = {"plan": plan, "action": action, "form": form, "stale": None}
+    context = {
+        "plan": plan,
+        "action": action,
+        "form": form,
+        "stale": None,
+        "from_queue": request.GET.get("from") == FROM_QUEUE,
+    }
     if request.method == "POST" and form.is_valid():
         # The services ask whether this user may sign off, so a decision asks once.
         try:
@@ -315,7 +339,41 @@ def action_sign_off(request, slug, reference):
             _show_refusal(form, refused, aliases={"reason": "comment"})
         else:
             messages.success(request, message)
-            return redirect(action)
+            return _after_decision(request, action)
     elif not can_sign_off(request.user, action):
         raise PermissionDenied
     return render(request, "improvement/action_sign_off.html", context)
+
+
+@login_required
+@require_safe
+def sign_off_queue(request, slug):
+    plan = _readable_plan(request, slug)
+    if not can_sign_off_in(request.user, plan):
+        raise PermissionDenied
+    return render(
+        request,
+        "improvement/sign_off_queue.html",
+        {"plan": plan, "actions": selectors.sign_off_queue(plan=plan), "from_queue": FROM_QUEUE},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def plan_import(request, slug):
+    """The admin's workbook import, for the plan's improvement leads: into this plan only."""
+    plan = _readable_plan(request, slug)
+    # Asked before any step reads a file, so a refused import reads and writes nothing.
+    if not can_import_into(request.user, plan):
+        raise PermissionDenied
+    step = flow.run_step(request, plan=plan)
+    if step.shows == flow.DONE:
+        messages.success(request, step.message)
+        return redirect(plan)
+    if step.shows == flow.EXPIRED:
+        messages.error(request, step.message)
+    if step.shows in (flow.EXPIRED, flow.RESTART):
+        return redirect("improvement:plan_import", slug=plan.slug)
+    return render(
+        request, f"improvement/plan_import_{step.shows}.html", {"plan": plan, **step.context}
+    )

@@ -2,12 +2,14 @@
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q, Value
+from django.db.models.functions import Concat
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from improvement.files import PrivateName
 from improvement.models.actions import Action
+from improvement.querysets import SENT_BACK_PREFIX
 from improvement.ratings import (
     Rag,
     Status,
@@ -28,6 +30,20 @@ class AppendOnly(Exception):
 class ProgressUpdateQuerySet(models.QuerySet):
     """The first line of the append-only rule; on PostgreSQL a trigger is the second
     (migration improvement 0002), which also stops raw SQL."""
+
+    def sign_off_requests(self):
+        """Updates that asked for sign-off: the officer said the action was done."""
+        return self.filter(status_after=Status.AWAITING_SIGN_OFF).exclude(
+            status_before=Status.AWAITING_SIGN_OFF
+        )
+
+    def send_backs(self):
+        """Updates in which an improvement lead refused sign-off (services.send_back)."""
+        return self.filter(
+            status_before=Status.AWAITING_SIGN_OFF,
+            status_after=Status.IN_PROGRESS,
+            commentary=Concat(Value(SENT_BACK_PREFIX), F("reason")),
+        ).exclude(reason="")
 
     def update(self, **kwargs):
         raise AppendOnly

@@ -7,6 +7,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from improvement.models import Action, Status
 from tests import factories
 from tests.browser.conftest import PASSWORD, sign_in
 
@@ -125,6 +126,28 @@ def test_the_admin_and_its_import_pages_raise_no_violation(
             f"/admin/auth/user/{admin_user.pk}/change/",
             f"/admin/auth/user/{admin_user.pk}/password/",
             "/admin/axes/accessattempt/",
+        ],
+    )
+
+    assert found == {url: [] for url in found}
+
+
+def test_the_improvement_leads_queue_decision_and_import_pages_raise_no_violation(
+    watched, live_server, improvement_lead, overdue_action
+):
+    Action.objects.filter(pk=overdue_action.pk).update(status=Status.AWAITING_SIGN_OFF)
+    page, console = watched
+    sign_in(page, live_server, "improvement_lead")
+    plan = overdue_action.plan.get_absolute_url()
+
+    found = visit_all(
+        page,
+        console,
+        live_server.url,
+        [
+            f"{plan}sign-off/",
+            f"{overdue_action.get_absolute_url()}sign-off/?from=queue",
+            f"{plan}import/",
         ],
     )
 

@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from improvement.importing.admin_views import IMPORTED, TMP_DIR, forget_abandoned_uploads
+from improvement.importing.flow import IMPORTED, TMP_DIR, forget_abandoned_uploads
 from improvement.importing.reading import NOT_A_SPREADSHEET, TOO_LARGE
 from improvement.importing.workbook import UNKNOWN_COLUMN
 from improvement.models import Action, Lead, Risk
