@@ -11,7 +11,12 @@ from boards.dashboard import movement_since_last_pack
 from improvement import clock
 from improvement.dashboard import plan_figures
 from improvement.models import Plan
-from improvement.permissions import can_read_packs, can_view_plan, plans_with_packs_for
+from improvement.permissions import (
+    can_read_packs,
+    can_sign_off_in,
+    can_view_plan,
+    plans_with_packs_for,
+)
 
 NO_PACK_YET = "No board pack has been issued for this plan yet, so there is nothing to compare."
 
@@ -52,5 +57,6 @@ def plan_dashboard(request, slug: str):
             "figures": plan_figures(plan=plan, today=today),
             "movement": movement_since_last_pack(plan=plan, today=today) if reads_packs else None,
             "no_pack_yet": NO_PACK_YET,
+            "can_sign_off": can_sign_off_in(request.user, plan),
         },
     )

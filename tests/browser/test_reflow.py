@@ -79,7 +79,16 @@ def test_on_a_phone_the_plan_page_shows_its_actions_before_any_filter_field(
     page.goto(plan_url)
     filters = page.locator("details.tracker-filter-details")
     expect(page.get_by_label("Search")).to_be_hidden()
-    expect(page.get_by_role("link", name=overdue_action.reference)).to_be_in_viewport()
+    first_action = page.get_by_role("link", name=overdue_action.reference)
+    expect(first_action).to_be_visible()
+    action_top = first_action.bounding_box()["y"]
+    fields_above = page.evaluate(
+        """(top) => [...document.querySelectorAll('input, select, textarea')]
+            .filter((el) => el.offsetParent !== null && el.getBoundingClientRect().top < top)
+            .length""",
+        action_top,
+    )
+    assert fields_above == 0
     filters.locator("summary").click()
     expect(page.get_by_label("Search")).to_be_visible()
 
