@@ -79,9 +79,10 @@ class MeetingForm(GovukForm):
 
     @classmethod
     def initial_for(cls, meeting) -> dict:
-        people = {kind: [] for kind in Attendance.Kind.values}
-        for row in meeting.attendance.all():
-            people[row.kind].append(f"{row.name}, {row.role}" if row.role else row.name)
+        people = {
+            kind: [f"{row.name}, {row.role}" if row.role else row.name for row in rows]
+            for kind, rows in meeting.people().items()
+        }
         return {
             **{name: getattr(meeting, name) for name in MEETING_FIELDS},
             "present": "\n".join(people[Attendance.Kind.PRESENT]),

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from boards import minutes
 from boards.forms import CloseMeetingActionForm, DecisionForm, MeetingActionForm, MeetingForm
-from boards.models import Attendance, Board, Meeting, MeetingAction
+from boards.models import Board, Meeting, MeetingAction
 
 MEETING_SAVED = "The meeting has been saved."
 DECISION_SAVED = "Decision %(number)s has been recorded."
@@ -56,9 +56,6 @@ def _save(form, write, **arguments):
 @require_safe
 def meeting_page(request, pk: int):
     meeting = _readable_meeting(request, pk)
-    people = {kind: [] for kind in Attendance.Kind.values}
-    for row in meeting.attendance.all():
-        people[row.kind].append(row)
     previous = meeting.previous()
     return render(
         request,
@@ -66,7 +63,7 @@ def meeting_page(request, pk: int):
         {
             "meeting": meeting,
             "board": meeting.board,
-            "people": people,
+            "people": meeting.people(),
             "decisions": meeting.decisions.select_related("action", "action__plan"),
             "arising": meeting.actions.select_related("owner", "closed_at"),
             "carried_forward": meeting.carried_forward(),

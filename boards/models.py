@@ -117,6 +117,13 @@ class Meeting(models.Model):
     def get_absolute_url(self):
         return reverse("boards:meeting", kwargs={"pk": self.pk})
 
+    def people(self) -> dict[str, list]:
+        """Who came, who was in attendance and who sent apologies, in the minutes' order."""
+        people = {kind: [] for kind in Attendance.Kind.values}
+        for row in self.attendance.all():
+            people[row.kind].append(row)
+        return people
+
     def previous(self):
         return self.board.meetings.filter(held_on__lt=self.held_on).order_by("-held_on").first()
 

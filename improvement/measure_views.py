@@ -12,7 +12,7 @@ from improvement import measure_services, selectors
 from improvement.forms import MeasureValueForm
 from improvement.models import Measure
 from improvement.permissions import can_record_measure, is_improvement_lead
-from improvement.views import _readable_plan
+from improvement.views import readable_plan
 
 VALUE_RECORDED = "The value for the period ending %(period)s has been recorded."
 
@@ -27,7 +27,7 @@ def _measure(plan, pk: int) -> Measure:
 @login_required
 @require_safe
 def measure_list(request, slug):
-    plan = _readable_plan(request, slug)
+    plan = readable_plan(request, slug)
     rows = selectors.plan_measures(plan)
     return render(
         request,
@@ -43,7 +43,7 @@ def measure_list(request, slug):
 @login_required
 @require_safe
 def measure_detail(request, slug, pk):
-    plan = _readable_plan(request, slug)
+    plan = readable_plan(request, slug)
     measure = _measure(plan, pk)
     row = selectors.measure_row(measure)
     return render(
@@ -61,7 +61,7 @@ def measure_detail(request, slug, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def measure_value_new(request, slug, pk):
-    plan = _readable_plan(request, slug)
+    plan = readable_plan(request, slug)
     measure = _measure(plan, pk)
     if not can_record_measure(request.user, measure):
         raise PermissionDenied

@@ -14,7 +14,7 @@ from improvement.models import Plan, Risk
 from improvement.permissions import can_update_risk
 from improvement.risk_filters import RiskFilter, describe_risk_filter
 from improvement.risk_forms import UpdateRiskForm
-from improvement.views import _readable_plan, _show_refusal
+from improvement.views import _show_refusal, readable_plan
 
 REGISTER_PAGE_SIZE = 50
 RISK_UPDATED = "Your review of the risk has been saved."
@@ -33,7 +33,7 @@ def _risk(plan: Plan, reference: str) -> Risk:
 @login_required
 @require_safe
 def risk_register(request, slug):
-    plan = _readable_plan(request, slug)
+    plan = readable_plan(request, slug)
     today = clock.today()
     filterset = RiskFilter(request.GET, queryset=plan.risks.all(), plan=plan, today=today)
     # A refused filter lists nothing: rows under an error would pass for its result.
@@ -77,7 +77,7 @@ def _without(query, *names) -> str:
 @login_required
 @require_safe
 def risk_detail(request, slug, reference):
-    plan = _readable_plan(request, slug)
+    plan = readable_plan(request, slug)
     risk = _risk(plan, reference)
     return render(
         request,
@@ -109,7 +109,7 @@ def _review(data: dict) -> dict:
 @login_required
 @require_http_methods(["GET", "POST"])
 def risk_update(request, slug, reference):
-    plan = _readable_plan(request, slug)
+    plan = readable_plan(request, slug)
     risk = _risk(plan, reference)
     form = UpdateRiskForm(
         request.POST or None, initial=UpdateRiskForm.initial_for(risk, today=clock.today())

@@ -37,7 +37,7 @@ FIX_FILTERS_TO_LIST = "Correct the filters to see the actions."
 FIX_FILTERS_TO_DOWNLOAD = "Correct the filters on the plan page, then download the list again."
 
 
-def _readable_plan(request, slug: str) -> Plan:
+def readable_plan(request, slug: str) -> Plan:
     """The plan, or the same 404 whether it is missing or only hidden from this user.
 
     A 403 for another council's plan would tell an outsider which plans exist.
@@ -81,7 +81,7 @@ def _xlsx_attachment(data: bytes, *, filename: str) -> HttpResponse:
 @require_safe
 def plan_download(request, slug):
     """The list the plan page shows, with the same filters, as a report for people."""
-    plan = _readable_plan(request, slug)
+    plan = readable_plan(request, slug)
     today = clock.today()
     filterset = _filtered(request, plan, today)
     if not filterset.is_valid():
@@ -105,7 +105,7 @@ def plan_download(request, slug):
 @require_safe
 def plan_workbook(request, slug):
     """The whole plan in the importer's layout, to edit and import back."""
-    plan = _readable_plan(request, slug)
+    plan = readable_plan(request, slug)
     if not can_download_plan_workbook(request.user, plan):
         raise PermissionDenied
     return _xlsx_attachment(
@@ -116,7 +116,7 @@ def plan_workbook(request, slug):
 @login_required
 @require_safe
 def plan_detail(request, slug):
-    plan = _readable_plan(request, slug)
+    plan = readable_plan(request, slug)
     today = clock.today()
     filterset = _filtered(request, plan, today)
     # A refused filter lists nothing: rows under an error would pass for its result.
@@ -145,7 +145,7 @@ def plan_detail(request, slug):
 @login_required
 @require_safe
 def recommendation_detail(request, slug, reference):
-    plan = _readable_plan(request, slug)
+    plan = readable_plan(request, slug)
     recommendation = (
         plan.recommendations()
         .select_related("inspection")
@@ -175,7 +175,7 @@ def recommendation_detail(request, slug, reference):
 @login_required
 @require_safe
 def action_detail(request, slug, reference):
-    plan = _readable_plan(request, slug)
+    plan = readable_plan(request, slug)
     try:
         page = selectors.action_page(plan=plan, reference=reference, today=clock.today())
     except Action.DoesNotExist as missing:
@@ -258,7 +258,7 @@ def _stale_page(request, template: str, context: dict, stale: services.StaleEdit
 @login_required
 @require_http_methods(["GET", "POST"])
 def action_update(request, slug, reference):
-    plan = _readable_plan(request, slug)
+    plan = readable_plan(request, slug)
     action = _action(plan, reference)
     form = UpdateActionForm(
         request.POST or None,
@@ -314,7 +314,7 @@ def _after_decision(request, action: Action):
 @login_required
 @require_http_methods(["GET", "POST"])
 def action_sign_off(request, slug, reference):
-    plan = _readable_plan(request, slug)
+    plan = readable_plan(request, slug)
     try:
         action = selectors.sign_off_request(plan=plan, reference=reference)
     except Action.DoesNotExist as missing:
@@ -348,7 +348,7 @@ def action_sign_off(request, slug, reference):
 @login_required
 @require_safe
 def sign_off_queue(request, slug):
-    plan = _readable_plan(request, slug)
+    plan = readable_plan(request, slug)
     if not can_sign_off_in(request.user, plan):
         raise PermissionDenied
     return render(
@@ -362,7 +362,7 @@ def sign_off_queue(request, slug):
 @require_http_methods(["GET", "POST"])
 def plan_import(request, slug):
     """The admin's workbook import, for the plan's improvement leads: into this plan only."""
-    plan = _readable_plan(request, slug)
+    plan = readable_plan(request, slug)
     # Asked before any step reads a file, so a refused import reads and writes nothing.
     if not can_import_into(request.user, plan):
         raise PermissionDenied

@@ -9,7 +9,8 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from tests.browser.conftest import sign_in
-from tests.security.test_url_matrix import OK, SITE
+from tests.security.matrix import OK
+from tests.security.matrix_site import SITE
 from tests.security.world import build_world
 
 pytestmark = pytest.mark.browser
