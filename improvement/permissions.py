@@ -7,6 +7,7 @@
 - Risk owners (users linked to a risk's owner) read the plan and update the risks they own.
 - Board secretaries read the plan like a member, and with improvement leads record the
   meetings, decisions and action log of the boards that oversee it.
+- Improvement leads record monitoring visits, their findings and the actions answering them.
 - Superusers may do everything.
 """
 
@@ -145,3 +146,9 @@ def can_record_measure(user, measure) -> bool:
         and owner.authority_id == measure.plan.authority_id
         and (owner.users.filter(pk=user.pk).exists())
     )
+
+
+def can_record_visits(user, plan: Plan) -> bool:
+    """Monitoring visits and their findings, and which actions answer a finding: the plan's
+    improvement leads, who also shape the actions that answer them."""
+    return is_improvement_lead(user, plan)

@@ -6,6 +6,7 @@ from improvement import (  # noqa: F401 (registers converters)
     risk_views,
     views,
     views_plans,
+    visit_views,
 )
 
 app_name = "improvement"
@@ -56,5 +57,27 @@ urlpatterns += [
         "plans/<plan:slug>/risks/<reference:reference>/update/",
         risk_views.risk_update,
         name="risk_update",
+    ),
+]
+
+# Monitoring visits and their findings (improvement/visit_views.py).
+urlpatterns += [
+    path("plans/<plan:slug>/visits/", visit_views.visit_list, name="visits"),
+    path("plans/<plan:slug>/visits/new/", visit_views.visit_new, name="visit_new"),
+    path("plans/<plan:slug>/visits/<int:pk>/", visit_views.visit_detail, name="visit"),
+    path(
+        "plans/<plan:slug>/visits/<int:pk>/findings/new/",
+        visit_views.finding_new,
+        name="finding_new",
+    ),
+    path(
+        "plans/<plan:slug>/visits/<int:pk>/findings/<int:finding_pk>/link/",
+        visit_views.finding_link,
+        name="finding_link",
+    ),
+    path(
+        "plans/<plan:slug>/visits/<int:pk>/findings/<int:finding_pk>/action/",
+        visit_views.finding_action_new,
+        name="finding_action_new",
     ),
 ]

@@ -22,7 +22,7 @@ from improvement.models import (
     Risk,
     Theme,
 )
-from inspections.models import Inspection, Judgement, Recommendation
+from inspections.models import Finding, Inspection, Judgement, MonitoringVisit, Recommendation
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -63,6 +63,35 @@ class RecommendationFactory(factory.django.DjangoModelFactory):
     inspection = factory.SubFactory(InspectionFactory)
     reference = factory.Sequence(lambda n: str(n + 1))
     text = factory.Sequence(lambda n: f"Ensure that recommendation {n} is met.")
+    order = factory.Sequence(lambda n: n)
+
+
+class MonitoringVisitFactory(factory.django.DjangoModelFactory):
+    """A visit of the default authority; pass `plans=[plan]` to link it to plans."""
+
+    class Meta:
+        model = MonitoringVisit
+        skip_postgeneration_save = True
+
+    authority = factory.SubFactory(AuthorityFactory)
+    visited_on = datetime.date(2017, 1, 17)
+    theme = "Children in need of help and protection"
+    inspectors = "Two of His Majesty's Inspectors"
+
+    @factory.post_generation
+    def plans(self, create, extracted, **kwargs):
+        if create and extracted:
+            for plan in extracted:
+                plan.monitoring_visits.add(self)
+
+
+class FindingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Finding
+
+    visit = factory.SubFactory(MonitoringVisitFactory)
+    reference = factory.Sequence(lambda n: str(n + 1))
+    text = factory.Sequence(lambda n: f"Managers do not yet oversee casework well enough ({n}).")
     order = factory.Sequence(lambda n: n)
 
 

@@ -1,7 +1,13 @@
 """The improvement app's models, one module per concept; every name is re-exported here so that
 `from improvement.models import X` and the migrations' dotted paths keep working."""
 
-from improvement.models.actions import Action, LinkChange, Milestone, due_revision_q
+from improvement.models.actions import (
+    Action,
+    FindingResponse,
+    LinkChange,
+    Milestone,
+    due_revision_q,
+)
 from improvement.models.leads import (
     LEAD_NAME_TAKEN,
     LEAD_OF_OTHER_AUTHORITY,
@@ -66,6 +72,7 @@ __all__ = [
     "Action",
     "AppendOnly",
     "Evidence",
+    "FindingResponse",
     "Lead",
     "LinkChange",
     "Measure",

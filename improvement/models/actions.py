@@ -18,7 +18,7 @@ from improvement.ratings import (
     Rag,
     Status,
 )
-from inspections.models import Recommendation
+from inspections.models import Finding, Recommendation
 from inspections.references import validate_reference
 
 
@@ -41,6 +41,11 @@ class Action(models.Model):
     )
     text = models.TextField()
     recommendations = models.ManyToManyField(Recommendation, blank=True, related_name="actions")
+    # The monitoring visits' findings this action answers; who linked each and when is on the
+    # link (FindingResponse).
+    findings = models.ManyToManyField(
+        Finding, through="FindingResponse", blank=True, related_name="actions"
+    )
     lead = models.ForeignKey(
         Lead, on_delete=models.PROTECT, null=True, blank=True, related_name="actions"
     )
@@ -170,3 +175,26 @@ class Milestone(models.Model):
 
     def __str__(self):
         return self.text
+
+
+class FindingResponse(models.Model):
+    """An action linked to a monitoring visit's finding as (part of) the council's answer to it:
+    who linked it and when. Its history keeps a link undone later."""
+
+    finding = models.ForeignKey(Finding, on_delete=models.CASCADE, related_name="responses")
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="finding_responses")
+    linked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    linked_at = models.DateTimeField(default=timezone.now)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["finding", "linked_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["finding", "action"], name="finding_response_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.action.reference} answers {self.finding}"

@@ -21,11 +21,11 @@ from improvement.ratings import (
     RagRule,
 )
 from improvement.reviews import DEFAULT_REVIEW_MONTHS
-from inspections.models import Inspection, Recommendation
+from inspections.models import Inspection, MonitoringVisit, Recommendation
 
 PLAN_AUTHORITY_IN_USE = (
-    "This plan's actions, risks, themes, inspections or boards belong to %(authority)s: "
-    "it cannot move to another authority."
+    "This plan's actions, risks, themes, inspections, monitoring visits or boards belong to "
+    "%(authority)s: it cannot move to another authority."
 )
 
 
@@ -45,6 +45,7 @@ class Plan(models.Model):
     starts_on = models.DateField(null=True, blank=True)
     ends_on = models.DateField(null=True, blank=True)
     inspections = models.ManyToManyField(Inspection, blank=True, related_name="plans")
+    monitoring_visits = models.ManyToManyField(MonitoringVisit, blank=True, related_name="plans")
     rag_rule = models.CharField(max_length=10, choices=RagRule.choices, default=RagRule.DATES)
     # What the criteria rule asks of each action, in the plan's order and words.
     criteria = models.JSONField(
@@ -103,6 +104,7 @@ class Plan(models.Model):
             or self.risks.filter(owner__authority_id=authority_id).exists()
             or self.themes.filter(lead__authority_id=authority_id).exists()
             or self.inspections.filter(**mine).exists()
+            or self.monitoring_visits.filter(**mine).exists()
             or self.boards.filter(**mine).exists()
         )
 
@@ -114,6 +116,10 @@ class Plan(models.Model):
         return Recommendation.objects.filter(
             inspection__plans=self, inspection__authority_id=self.authority_id
         )
+
+    def visits(self):
+        # As with recommendations: a visit of another council linked by mistake shows nothing.
+        return MonitoringVisit.objects.filter(plans=self, authority_id=self.authority_id)
 
 
 class PlanRole(models.Model):

@@ -4,7 +4,8 @@ Each write is one public function, atomic: it asks permission once, locks the ac
 the change through the steps in `steps` (which take the locked row), and saves it as one new
 version with exactly one history row and one progress update (docs/architecture.md). The writes
 sit by who makes them: `progress` (the officer's update), `sign_off`, `decisions` (a board's),
-`sheets` (the importer's) and `details` (the admin's).
+`sheets` (the importer's), `details` (the admin's) and `findings` (an action answering a
+monitoring visit's finding).
 """
 
 from improvement.services.decisions import (
@@ -19,6 +20,7 @@ from improvement.services.details import (
     add_action,
     edit_action_details,
 )
+from improvement.services.findings import ADDED_FROM_FINDING, add_action_from_finding
 from improvement.services.progress import (
     DUE_DATE_REQUIRED,
     EVIDENCE_MISSING,
@@ -52,6 +54,7 @@ from improvement.services.steps import (
 )
 
 __all__ = [
+    "ADDED_FROM_FINDING",
     "ADDED_IN_ADMIN",
     "ALREADY_CLOSED",
     "COMMENTARY_REQUIRED",
@@ -74,6 +77,7 @@ __all__ = [
     "StaleEdit",
     "UpdateResult",
     "add_action",
+    "add_action_from_finding",
     "approve_closure",
     "approve_revised_due_date",
     "attach_evidence",
