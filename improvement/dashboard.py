@@ -6,10 +6,12 @@ from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 from django.db.models import Exists, OuterRef
+from django.urls import reverse
 
 from improvement.filters import NO_THEME
 from improvement.models import Action, Measure, Plan, Risk
 from improvement.ratings import DUE_SOON_DAYS, NO_UPDATE_DAYS, RAG_SEVERITY, Rag, Status
+from improvement.visit_selectors import findings_without_action
 
 
 @dataclass(frozen=True)
@@ -52,10 +54,23 @@ class PlanFigures:
     recommendations: list = field(default_factory=list)
     risks: list = field(default_factory=list)
     measures: list = field(default_factory=list)
+    findings: list = field(default_factory=list)
 
     @property
     def all(self) -> list[Figure]:
-        return self.actions + self.listed_below
+        return self.actions + self.listed_below + [self.findings_figure]
+
+    @property
+    def findings_figure(self) -> Figure:
+        """Monitoring visits' findings no live action answers: the visits list filtered to them."""
+        url = reverse("improvement:visits", kwargs={"slug": self.plan.slug})
+        return Figure(
+            "findings",
+            "finding",
+            "with no action",
+            len(self.findings),
+            f"{url}?{urlencode({'unanswered': 'on'})}#unanswered",
+        )
 
     @property
     def listed_below(self) -> list[Figure]:
@@ -174,4 +189,5 @@ def plan_figures(*, plan: Plan, today: datetime.date) -> PlanFigures:
         recommendations=list(recommendations_without_live_action(plan)),
         risks=list(risks_above_target(plan)),
         measures=measures_off_track(plan),
+        findings=list(findings_without_action(plan)),
     )

@@ -63,6 +63,15 @@ def _risk_review(w):
     }
 
 
+def _visit(w):
+    return {"slug": w.plan.slug, "pk": w.plan.visits().get().pk}
+
+
+def _finding(w):
+    visit = w.plan.visits().get()
+    return {"slug": w.plan.slug, "pk": visit.pk, "finding_pk": visit.findings.get().pk}
+
+
 def _meeting(w):
     return {"pk": w.pack.meeting.pk}
 
@@ -111,6 +120,23 @@ SITE = {
     # The world's measure has no owner: only improvement leads record its values.
     "improvement:measure_value_new": Cell(
         get=SIGN_OFF, post=SIGN_OFF, kwargs=_measure, data=lambda w: {"value": ""}
+    ),
+    # Whoever reads the plan reads its monitoring visits; its improvement leads record visits,
+    # add findings and link or make the actions answering them; other readers 403. Each POST
+    # is incomplete: the lead is shown the form again, nothing is stored.
+    "improvement:visits": Cell(get=READ_PLAN, post=GET_ONLY, kwargs=_plan),
+    "improvement:visit": Cell(get=READ_PLAN, post=GET_ONLY, kwargs=_visit),
+    "improvement:visit_new": Cell(
+        get=SIGN_OFF, post=SIGN_OFF, kwargs=_plan, data=lambda w: {"theme": ""}
+    ),
+    "improvement:finding_new": Cell(
+        get=SIGN_OFF, post=SIGN_OFF, kwargs=_visit, data=lambda w: {"text": ""}
+    ),
+    "improvement:finding_link": Cell(
+        get=SIGN_OFF, post=SIGN_OFF, kwargs=_finding, data=lambda w: {"actions": []}
+    ),
+    "improvement:finding_action_new": Cell(
+        get=SIGN_OFF, post=SIGN_OFF, kwargs=_finding, data=lambda w: {"reference": ""}
     ),
     "boards:list": Cell(get=SIGNED_IN, post=GET_ONLY),
     # Whoever reads the plan reads its risk register; the risk's owner (the officer) and the

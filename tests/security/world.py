@@ -153,6 +153,8 @@ def build_world() -> World:
     measure = f.MeasureFactory(plan=plan, name="Visits within timescale")
     f.MeasureValueFactory(measure=measure)
     f.RiskFactory(plan=plan, reference="R1", owner=lead)
+    visit = f.MonitoringVisitFactory(plans=[plan])
+    f.FindingFactory(visit=visit, reference="1", recommendation=recommendation)
     meeting = f.MeetingFactory(board=board)
     f.AttendanceFactory(meeting=meeting)
     f.MeetingActionFactory(meeting=meeting, owner=lead)
