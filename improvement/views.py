@@ -8,7 +8,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
 
-from improvement import clock, selectors, services, uploads
+from improvement import clock, selectors, services, uploads, visit_selectors
 from improvement.files import private_file_response
 from improvement.filters import ActionFilter, describe_filter
 from improvement.forms import SignOffForm, UpdateActionForm
@@ -159,6 +159,12 @@ def recommendation_detail(request, slug, reference):
         today=clock.today(),
     )
     answering = [a for a in actions if a.status != Status.CLOSED]
+    findings = (
+        visit_selectors.plan_findings(plan)
+        .filter(recommendation=recommendation)
+        .select_related("visit")
+        .order_by("-visit__visited_on", "order", "pk")
+    )
     return render(
         request,
         "improvement/recommendation_detail.html",
@@ -167,6 +173,7 @@ def recommendation_detail(request, slug, reference):
             "recommendation": recommendation,
             "actions": actions,
             "answering": answering,
+            "findings": list(findings),
             "no_actions_message": NO_ACTIONS_FOR_RECOMMENDATION,
         },
     )

@@ -353,3 +353,21 @@ def test_the_visit_list_and_visit_page_cost_the_same_at_5_and_50_findings(
     at_50 = [_queries(client, url) for url in pages]
 
     assert at_5 == at_50
+
+
+def test_a_recommendations_page_shows_what_visits_found_and_which_has_no_action(
+    client, chair, plan, visit
+):
+    recommendation = factories.RecommendationFactory(reference="4")
+    plan.inspections.add(recommendation.inspection)
+    factories.FindingFactory(
+        visit=visit, reference="1", text="Step-down is still unsafe.", recommendation=recommendation
+    )
+    client.force_login(chair)
+
+    page = client.get(
+        reverse("improvement:recommendation", kwargs={"slug": plan.slug, "reference": "4"})
+    ).content.decode()
+
+    assert "Step-down is still unsafe." in page
+    assert NO_ACTION_YET in page
