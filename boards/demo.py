@@ -27,8 +27,8 @@ from boards import demo_history
 from boards.demo_time import Shift, shift_published_dates
 from boards.models import Attendance, Board, Meeting, MeetingAction
 from improvement.importing.workbook import import_workbook
-from improvement.models import Lead, Plan, PlanRole, normalise_name
-from inspections.models import Body, Grade, Inspection, Judgement
+from improvement.models import FindingResponse, Lead, Plan, PlanRole, normalise_name
+from inspections.models import Body, Finding, Grade, Inspection, Judgement, MonitoringVisit
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures" / "wirral"
 MEETING_FILE = "board_meeting_2018-02-28.json"
@@ -179,7 +179,8 @@ def load_published(today: datetime.date) -> Plan:
     shift_published_dates(plan, shift)
     meeting = read_meeting()
     board = load_board(plan, meeting)
-    load_meeting(board, meeting, shift=shift, today=today, plan=plan)
+    held = load_meeting(board, meeting, shift=shift, today=today, plan=plan)
+    load_monitoring_visit(plan, after_meeting=held.held_on, today=today)
     return plan
 
 
@@ -290,6 +291,73 @@ def load_meeting(
         minuted_action._history_date = minuted
         minuted_action.save()
     return meeting
+
+
+# The February 2018 minutes say "Ofsted Monitoring Visit due 14 and 15 March", a fortnight after
+# the meeting; its letter is not in the published documents, so the findings below are
+# illustrative, each restating a 2016 recommendation the visit would follow up.
+VISIT_AFTER_MEETING = datetime.timedelta(days=14)
+VISIT_THEME = "Children in need of help and protection (illustrative)"
+VISIT_SUMMARY = (
+    "Illustrative: the minutes of 28 February 2018 announce this visit; its letter is not in the "
+    "demo data, so each finding restates the 2016 recommendation it follows up."
+)
+# (reference, kind, recommendation, text, answered by the actions answering the recommendation)
+VISIT_FINDINGS = (
+    (
+        "1",
+        Finding.Kind.AREA_FOR_IMPROVEMENT,
+        "6",
+        "Supervision of social workers is more regular, but records do not yet show reflective "
+        "analysis of complex work with children and families.",
+        True,
+    ),
+    (
+        "2",
+        Finding.Kind.AREA_FOR_IMPROVEMENT,
+        "7",
+        "Strategy meetings are not always timely, and do not always include the key "
+        "professionals whose information identifies the risks to children.",
+        False,
+    ),
+    (
+        "3",
+        Finding.Kind.STRENGTH,
+        "2",
+        "Thresholds are better understood by partner agencies at the front door.",
+        True,
+    ),
+)
+
+
+def load_monitoring_visit(plan: Plan, *, after_meeting: datetime.date, today: datetime.date):
+    """The monitoring visit the February 2018 minutes announce, a fortnight after the meeting
+    (never after today), with its illustrative findings: the first and the strength answered by
+    the actions already answering their recommendations, the second with no action yet."""
+    visited_on = max(after_meeting, min(after_meeting + VISIT_AFTER_MEETING, today))
+    visit = MonitoringVisit.objects.create(
+        authority=plan.authority,
+        kind=MonitoringVisit.Kind.OFSTED_MONITORING_VISIT,
+        visited_on=visited_on,
+        theme=VISIT_THEME,
+        summary=VISIT_SUMMARY,
+    )
+    plan.monitoring_visits.add(visit)
+    recommendations = {r.reference: r for r in plan.recommendations()}
+    for order, (reference, kind, rec, text, answered) in enumerate(VISIT_FINDINGS, start=1):
+        recommendation = recommendations.get(rec)
+        finding = Finding.objects.create(
+            visit=visit,
+            reference=reference,
+            kind=kind,
+            text=text,
+            recommendation=recommendation,
+            order=order,
+        )
+        if answered and recommendation is not None:
+            for action in plan.actions.filter(recommendations=recommendation)[:2]:
+                FindingResponse.objects.create(finding=finding, action=action)
+    return visit
 
 
 def minutes_summary(data: dict) -> str:

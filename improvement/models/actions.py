@@ -183,8 +183,9 @@ class FindingResponse(models.Model):
 
     finding = models.ForeignKey(Finding, on_delete=models.CASCADE, related_name="responses")
     action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="finding_responses")
+    # None when the demo loader made the link: nobody signed in did.
     linked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     linked_at = models.DateTimeField(default=timezone.now)
 

@@ -407,3 +407,15 @@ def test_the_shift_puts_today_inside_the_plan_as_late_as_it_can(today, years):
 
 def test_a_29_february_lands_on_the_28th_in_a_year_without_one():
     assert demo_time.Shift(1).date(datetime.date(2024, 2, 29)) == datetime.date(2025, 2, 28)
+
+
+def test_the_monitoring_visit_the_minutes_announce_has_one_finding_with_no_action(plan):
+    from improvement.visit_selectors import findings_without_action
+
+    [visit] = plan.visits()
+    meeting = Meeting.objects.get(board__plans=plan)
+    assert visit.kind == "ofsted_monitoring_visit"
+    assert meeting.held_on <= visit.visited_on <= timezone.localdate()
+    assert visit.findings.count() == 3
+    assert [f.reference for f in findings_without_action(plan)] == ["2"]
+    assert all(f.recommendation is not None for f in visit.findings.all())
