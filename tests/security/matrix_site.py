@@ -124,7 +124,10 @@ SITE = {
     # Whoever reads the plan reads its monitoring visits; its improvement leads record visits,
     # add findings and link or make the actions answering them; other readers 403. Each POST
     # is incomplete: the lead is shown the form again, nothing is stored.
-    "improvement:visits": Cell(get=READ_PLAN, post=GET_ONLY, kwargs=_plan),
+    # Filtered to the findings with no action: the page with both of its tables.
+    "improvement:visits": Cell(
+        get=READ_PLAN, post=GET_ONLY, kwargs=_plan, query=lambda w: "unanswered=on"
+    ),
     "improvement:visit": Cell(get=READ_PLAN, post=GET_ONLY, kwargs=_visit),
     "improvement:visit_new": Cell(
         get=SIGN_OFF, post=SIGN_OFF, kwargs=_plan, data=lambda w: {"theme": ""}
