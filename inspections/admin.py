@@ -4,7 +4,7 @@ from django.db import models
 from django.db.models import Count
 from simple_history.admin import SimpleHistoryAdmin
 
-from inspections.models import Inspection, Judgement, Recommendation
+from inspections.models import Finding, Inspection, Judgement, MonitoringVisit, Recommendation
 
 SHORT_TEXT = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 60})}}
 
@@ -81,3 +81,28 @@ class RecommendationAdmin(SimpleHistoryAdmin):
     @admin.display(description="Actions", ordering="_actions")
     def action_count(self, obj):
         return obj._actions
+
+
+class FindingInline(admin.TabularInline):
+    model = Finding
+    fields = ["order", "reference", "kind", "text", "recommendation"]
+    formfield_overrides = SHORT_TEXT
+    autocomplete_fields = ["recommendation"]
+    extra = 0
+
+
+# For installation admins' corrections; improvement leads record visits on the site.
+@admin.register(MonitoringVisit)
+class MonitoringVisitAdmin(SimpleHistoryAdmin):
+    list_display = ["visited_on", "kind", "theme", "authority", "letter_on", "published"]
+    list_select_related = ["authority"]
+    list_filter = ["authority", "kind", "published"]
+    search_fields = ["theme", "inspectors", "summary"]
+    date_hierarchy = "visited_on"
+    list_per_page = 50
+    inlines = [FindingInline]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if isinstance(db_field, models.URLField):
+            kwargs["assume_scheme"] = "https"
+        return super().formfield_for_dbfield(db_field, request, **kwargs)

@@ -92,6 +92,7 @@ ROW_BUILDERS = {
     "inspections.Recommendation": _under(
         f.RecommendationFactory, "inspection", f.InspectionFactory
     ),
+    "inspections.MonitoringVisit": lambda n: f.MonitoringVisitFactory.create_batch(n),
     "improvement.Plan": lambda n: f.PlanFactory.create_batch(n),
     "improvement.PlanRole": _in_plan(f.PlanRoleFactory),
     "improvement.Lead": _leads,
