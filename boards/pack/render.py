@@ -94,7 +94,6 @@ def pack_context(stored: dict, *, draft: bool = False, version: int | None = Non
         "draft": draft,
         "marking": settings.PROTECTIVE_MARKING,
         "rag_key": sections.RAG_KEY,
-        "no_update_days": sections.NO_UPDATE_DAYS,
         **sections.build(snapshot),
     }
 

@@ -7,12 +7,14 @@ before. Dates are ISO strings and numbers plain floats, so the snapshot is JSON 
 Version 1 (packs issued before co-leads and evidence were frozen) carried "schema": 1 instead of
 "version"; version 2 adds each action's co-leads and evidence count; version 3 adds to each board
 action its status, the date of the meeting that closed it, its latest note and whether it was
-carried forward from an earlier meeting (the log also lists actions closed at the latest meeting).
+carried forward from an earlier meeting (the log also lists actions closed at the latest meeting);
+version 4 adds the monitoring visits held by the as-at date with their findings and the references
+of the actions that answered each at the cut-off.
 """
 
 from typing import TypedDict
 
-VERSION = 3
+VERSION = 4
 
 
 class UnknownSnapshotVersion(ValueError):
@@ -140,6 +142,25 @@ class MeetingActionRow(TypedDict):
     carried_forward: bool
 
 
+class FindingRow(TypedDict):
+    reference: str
+    kind: str  # the kind's label, as printed: "Area for improvement", "Strength"
+    text: str
+    recommendation: str  # the reference of the recommendation it follows up, or ""
+    # The plan's actions linked to it at the cut-off that were not closed: its answer.
+    answered_by: list[str]
+
+
+class VisitRow(TypedDict):
+    kind: str  # the kind's label
+    visited_on: str
+    theme: str
+    inspectors: str
+    letter_on: str | None
+    published: bool
+    findings: list[FindingRow]
+
+
 class ActionBrief(TypedDict):
     reference: str
     text: str
@@ -187,6 +208,7 @@ class PlanAsAt(TypedDict):
     measures: list[MeasureRow]
     risks: list[RiskRow]
     meeting_actions: list[MeetingActionRow]
+    visits: list[VisitRow]  # newest first
 
 
 class Snapshot(PlanAsAt):
@@ -243,4 +265,9 @@ def _from_version_2(snapshot: dict) -> Snapshot:
     return upgraded
 
 
-UPGRADE_STEPS = {1: _from_version_1, 2: _from_version_2}
+def _from_version_3(snapshot: dict) -> Snapshot:
+    # Packs issued before visits were recorded in the tracker froze none.
+    return {**snapshot, "version": 4, "visits": []}
+
+
+UPGRADE_STEPS = {1: _from_version_1, 2: _from_version_2, 3: _from_version_3}

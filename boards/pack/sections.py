@@ -8,13 +8,14 @@ import datetime
 from collections import Counter
 
 from boards.pack import action_log, charts
+from boards.pack import exceptions as pack_exceptions
 from boards.pack import measures as pack_measures
 from boards.pack import risks as pack_risks
 from boards.pack.schema import Movement, Snapshot
+from boards.pack.visits import since_last_visit
 from improvement.rag import shown_impact_rag
 from improvement.ratings import (
     DUE_SOON_DAYS,
-    NO_UPDATE_DAYS,
     Rag,
     Status,
     severity,
@@ -95,46 +96,6 @@ def _coverage_counts(coverage: list[dict]) -> list[tuple[str, int]]:
     ]
 
 
-def exceptions(actions: list[dict], *, as_at: datetime.date) -> list[dict]:
-    open_actions = [a for a in actions if not a["done"]]
-    stale_before = as_at - datetime.timedelta(days=NO_UPDATE_DAYS)
-
-    def not_updated(a):
-        return not a["last_update"] or a["last_update"] < stale_before
-
-    def last_update(a):
-        return f"last update {a['last_update']:%d/%m/%Y}" if a["last_update"] else "no update"
-
-    groups = [
-        ("exceptions-red", "Red actions", lambda a: a["rag"] == Rag.RED, "rag_reason"),
-        ("exceptions-overdue", "Overdue actions", lambda a: a["days_overdue"], None),
-        ("exceptions-slow", "Slow to progress", lambda a: a["slow"], "slow"),
-        ("exceptions-no-update", f"No update for {NO_UPDATE_DAYS} days", not_updated, None),
-        (
-            "exceptions-disagree",
-            "Reported and derived RAG disagree",
-            lambda a: a["disagreement"],
-            "disagreement",
-        ),
-    ]
-    why = {
-        "exceptions-overdue": lambda a: f"{a['days_overdue']} days overdue",
-        "exceptions-no-update": last_update,
-    }
-    return [
-        {
-            "id": key,
-            "title": title,
-            "rows": [
-                {**a, "why": why[key](a) if key in why else a[field]}
-                for a in open_actions
-                if test(a)
-            ],
-        }
-        for key, title, test, field in groups
-    ]
-
-
 def _overall(actions: list[dict]) -> str:
     if not actions:
         return "No actions"
@@ -154,7 +115,19 @@ def recommendations(snapshot: Snapshot, actions: list[dict]) -> list[dict]:
             coverage = Coverage.FULLY
         else:
             coverage = Coverage.PARTLY
-        rows.append({**rec, "actions": linked, "coverage": coverage, "status": _overall(linked)})
+        done = sum(1 for a in linked if a["done"])
+        rows.append(
+            {
+                **rec,
+                "actions": linked,
+                "coverage": coverage,
+                "status": _overall(linked),
+                "open": len(linked) - done,
+                "complete": done,
+                # Blue: delivered, signed off and its impact evidenced.
+                "evidenced": sum(1 for a in linked if a["rag"] == Rag.BLUE),
+            }
+        )
     return rows
 
 
@@ -236,7 +209,8 @@ def build(snapshot: Snapshot) -> dict:
         "movement": movement,
         "movement_lists": movement_lists(movement),
         "previous_as_at": as_date(movement["previous_as_at"]),
-        "exceptions": exceptions(actions, as_at=as_at),
+        "exceptions": pack_exceptions.exceptions(actions, as_at=as_at),
+        "slow_rollup": pack_exceptions.slow_rollup(snapshot, actions),
         "recommendations": coverage,
         "measures": measure_section["rows"],
         "measure_table": measure_section,
@@ -244,6 +218,7 @@ def build(snapshot: Snapshot) -> dict:
         "meeting_actions": board_log["rows"],
         "action_log": board_log,
         "appendix": appendix(snapshot, actions),
+        "visits": since_last_visit(snapshot),
     }
 
 

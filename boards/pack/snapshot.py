@@ -1,9 +1,10 @@
 """The plan as it stood at the end of an as-at date, read from history, as plain JSON.
 
-Actions, themes, objectives, leads' names, evidence, risks, measures, recommendations and the
-board's action log are read from simple-history as they were at the cut-off; an action's
-recommendation and co-lead links are today's links with the later LinkChange rows undone. Only
-periods and the plan's own facts are read as they are now. The shape is boards/pack/schema.py.
+Actions, themes, objectives, leads' names, evidence, risks, measures, recommendations, monitoring
+visits with their findings and answers, and the board's action log are read from simple-history
+as they were at the cut-off; an action's recommendation and co-lead links are today's links with
+the later LinkChange rows undone. Only periods and the plan's own facts are read as they are now.
+The shape is boards/pack/schema.py.
 
 The number of queries is fixed whatever the size of the plan: each kind of row is read once.
 """
@@ -24,6 +25,7 @@ from boards.pack.schema import (
     RecommendationRow,
     RiskRow,
     Snapshot,
+    VisitRow,
     upgrade,
 )
 from improvement.link_history import links_as_at
@@ -31,6 +33,7 @@ from improvement.models import (
     DONE_STATUSES,
     Action,
     Evidence,
+    FindingResponse,
     Lead,
     LinkChange,
     Measure,
@@ -44,7 +47,8 @@ from improvement.models import (
     due_revision_q,
 )
 from improvement.rag import days_overdue, derive_action_rag
-from inspections.models import Recommendation
+from improvement.ratings import Status
+from inspections.models import Finding, MonitoringVisit, Recommendation
 
 
 def end_of_day(day: datetime.date) -> datetime.datetime:
@@ -86,6 +90,7 @@ def take_snapshot(*, plan: Plan, as_at: datetime.date, board=None, meeting=None)
     objectives = _as_at(
         Objective.history.filter(plan_id=plan.pk), cutoff, named={a.objective_id for a in actions}
     )
+    action_rows = _actions(plan, actions, leads=leads, links=links, as_at=as_at, cutoff=cutoff)
     return {
         "version": VERSION,
         "as_at": as_at.isoformat(),
@@ -109,7 +114,7 @@ def take_snapshot(*, plan: Plan, as_at: datetime.date, board=None, meeting=None)
             for o in sorted(objectives, key=lambda o: (o.order, o.id))
         ],
         "periods": list(Period.objects.filter(plan=plan).values("id", "name")),
-        "actions": _actions(plan, actions, leads=leads, links=links, as_at=as_at, cutoff=cutoff),
+        "actions": action_rows,
         "recommendations": _recommendations(plan, cutoff=cutoff),
         "measures": _measures(plan, cutoff=cutoff, as_at=as_at),
         "risks": [_risk(r, leads=leads) for r in risks],
@@ -128,7 +133,55 @@ def take_snapshot(*, plan: Plan, as_at: datetime.date, board=None, meeting=None)
             }
             for m in meeting_actions
         ],
+        "visits": _visits(plan, actions=action_rows, as_at=as_at, cutoff=cutoff),
     }
+
+
+def _visits(plan, *, actions: list[ActionRow], as_at, cutoff) -> list[VisitRow]:
+    """The plan's visits held by the as-at date, newest first, with each finding's answer: the
+    actions linked to it at the cut-off that were not closed on the day. Three queries."""
+    visits = list(
+        MonitoringVisit.history.as_of(cutoff)
+        .filter(id__in=plan.monitoring_visits.values("id"), visited_on__lte=as_at)
+        .order_by("-visited_on", "-id")
+    )
+    findings = list(
+        Finding.history.as_of(cutoff)
+        .filter(visit_id__in=[v.id for v in visits])
+        .select_related("recommendation")
+        .order_by("order", "id")
+    )
+    open_refs = {a["id"]: a["reference"] for a in actions if a["status"] != Status.CLOSED}
+    answers: dict[int, list[str]] = {}
+    for response in FindingResponse.history.as_of(cutoff).filter(
+        finding_id__in=[f.id for f in findings], action_id__in=list(open_refs)
+    ):
+        answers.setdefault(response.finding_id, []).append(open_refs[response.action_id])
+    by_visit: dict[int, list] = {}
+    for finding in findings:
+        by_visit.setdefault(finding.visit_id, []).append(
+            {
+                "reference": finding.reference,
+                "kind": Finding.Kind(finding.kind).label,
+                "text": finding.text,
+                "recommendation": finding.recommendation.reference
+                if finding.recommendation_id and finding.recommendation
+                else "",
+                "answered_by": sorted(answers.get(finding.id, [])),
+            }
+        )
+    return [
+        {
+            "kind": MonitoringVisit.Kind(visit.kind).label,
+            "visited_on": visit.visited_on.isoformat(),
+            "theme": visit.theme,
+            "inspectors": visit.inspectors,
+            "letter_on": _iso(visit.letter_on),
+            "published": visit.published,
+            "findings": by_visit.get(visit.id, []),
+        }
+        for visit in visits
+    ]
 
 
 def _as_at(history, cutoff, *, named: set) -> list:

@@ -15,6 +15,7 @@ from boards.services import issue_pack
 from improvement.models import (
     Action,
     Evidence,
+    FindingResponse,
     Lead,
     LinkChange,
     Measure,
@@ -26,7 +27,7 @@ from improvement.models import (
     Status,
     Theme,
 )
-from inspections.models import Recommendation
+from inspections.models import Finding, MonitoringVisit, Recommendation
 from tests import factories
 from tests.conftest import (
     anytown_plan,
@@ -38,6 +39,9 @@ from tests.conftest import (
 
 HISTORIED = (
     Action,
+    MonitoringVisit,
+    Finding,
+    FindingResponse,
     Measure,
     MeasureValue,
     Risk,

@@ -48,6 +48,7 @@ def _snapshot(*actions):
         "measures": [],
         "risks": [],
         "meeting_actions": [],
+        "visits": [],
         "slow": {},
     }
     snapshot["movement"] = movement(None, snapshot)

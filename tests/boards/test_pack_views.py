@@ -135,7 +135,7 @@ def test_the_pack_reads_in_the_browser_from_its_snapshot(client, story, chair, i
 
     assert preview.status_code == 200
     assert '<html lang="en-GB">' in preview.text
-    assert '<h2 id="exceptions-title">Exceptions</h2>' in preview.text
+    assert '<h2 id="exceptions-title">Exceptions (' in preview.text
     assert "&lt;img src=&quot;file:///etc/passwd&quot;&gt;" in preview.text
 
 
