@@ -59,7 +59,7 @@ def exceptions(actions: list[dict], *, as_at: datetime.date) -> list[dict]:
             rows.append({**action, "reasons": why})
     return sorted(
         rows,
-        key=lambda a: (severity(a["rag"]), -len(a["reasons"]), -_age(a, as_at), a["reference"]),
+        key=lambda a: (severity(a["rag"]), -_age(a, as_at), a["reference"]),
     )
 
 

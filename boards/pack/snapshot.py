@@ -142,7 +142,7 @@ def _visits(plan, *, actions: list[ActionRow], as_at, cutoff) -> list[VisitRow]:
     actions linked to it at the cut-off that were not closed on the day. Three queries."""
     visits = list(
         MonitoringVisit.history.as_of(cutoff)
-        .filter(id__in=plan.monitoring_visits.values("id"), visited_on__lte=as_at)
+        .filter(id__in=plan.visits().values("id"), visited_on__lte=as_at)
         .order_by("-visited_on", "-id")
     )
     findings = list(

@@ -11,13 +11,14 @@ def since_last_visit(snapshot: Snapshot) -> dict | None:
     visits = snapshot["visits"]
     if not visits:
         return None
-    latest = visits[0]
-    unanswered = [
+    latest, *earlier = visits
+    earlier_unanswered = [
         {**finding, "visit": _visit_name(visit)}
-        for visit in visits
+        for visit in earlier
         for finding in visit["findings"]
         if not finding["answered_by"]
     ]
+    latest_unanswered = sum(1 for finding in latest["findings"] if not finding["answered_by"])
     return {
         "latest": {
             **latest,
@@ -26,8 +27,8 @@ def since_last_visit(snapshot: Snapshot) -> dict | None:
             if latest["letter_on"]
             else None,
         },
-        "unanswered": unanswered,
-        "earlier_unanswered": [f for f in unanswered if f["visit"] != _visit_name(latest)],
+        "unanswered_count": latest_unanswered + len(earlier_unanswered),
+        "earlier_unanswered": earlier_unanswered,
     }
 
 

@@ -105,3 +105,29 @@ def test_a_pack_issued_before_visits_were_frozen_reads_as_having_none(plan, answ
 
     assert (upgraded["version"], upgraded["visits"]) == (4, [])
     assert SECTION not in render_html(version_3)
+
+
+def test_an_earlier_visits_unanswered_finding_is_listed_under_the_latest_visit(
+    plan, answered_and_not
+):
+    later = factories.MonitoringVisitFactory(plans=[plan], visited_on=datetime.date(2017, 6, 6))
+    factories.FindingFactory(visit=later, reference="1", text="Audits are now regular.")
+
+    html = render_html(pack_snapshot(plan=plan, as_at=timezone.localdate(), board=None))
+
+    assert "Findings of earlier visits with no action yet" in html
+    assert "Plans lack timescales." in html
+    assert "2 monitoring-visit findings with no action yet." in html
+
+
+def test_a_visit_of_another_council_linked_to_the_plan_by_mistake_is_not_in_its_pack(
+    plan, foreign_plan
+):
+    stray = factories.MonitoringVisitFactory(
+        authority=foreign_plan.authority,
+        plans=[foreign_plan],
+        visited_on=datetime.date(2017, 1, 17),
+    )
+    plan.monitoring_visits.add(stray)
+
+    assert _visits_of(plan, timezone.localdate()) == []

@@ -157,10 +157,13 @@ def test_the_queue_decision_and_every_import_step_reflow_at_320_pixels(
     page.goto(f"{live_server.url}/plans/{plan.slug}/sign-off/")
     found["queue"] = sideways_scroll(page)
     page.get_by_role("link", name=f"Sign off or send back action {awaiting[0].reference}").click()
+    # Measured once the next page has come: mid-navigation the document has no element yet.
+    expect(page.get_by_role("button", name="Record decision")).to_be_visible()
     found["decision"] = sideways_scroll(page)
     page.goto(f"{live_server.url}/plans/{plan.slug}/import/")
     found["upload"] = sideways_scroll(page)
     _choose(page, "plan.xlsx", [HEADER, [*ROW, "Chief Executive"]])
+    expect(page.get_by_role("heading", name="Sheet Action Plan")).to_be_visible()
     found["columns"] = sideways_scroll(page)
     page.get_by_role("button", name="Preview with this mapping").click()
     expect(page.get_by_role("button", name="Confirm import")).to_be_visible()
