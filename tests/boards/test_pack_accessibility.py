@@ -206,8 +206,8 @@ def test_the_contents_is_one_link_per_entry_without_leader_dots(demo):
     assert len(links) == len(contents.find("LI")) > 4
     assert all(link.links == 1 and link.find("Link") == [link] for link in links)
     assert "..." not in contents.text
-    # The page number follows its entry, outside the link: "1. Summary 3".
-    assert re.search(r"Summary \d+", contents.text)
+    # The page number follows its entry, outside the link: "1. At a glance 3".
+    assert re.search(r"At a glance \d+", contents.text)
     assert all(not re.search(r"\d", link.text) for link in links)
 
 
