@@ -13,6 +13,7 @@ from django.utils import timezone
 from fontTools.ttLib import TTFont
 from pdfua import default_registry
 from pdfua import validate as pdfua_validate
+from pypdf import PdfReader
 
 from bench.bench_pack import _demo, _synthetic_plan
 from boards.pack import charts, glyphs
@@ -307,3 +308,49 @@ def test_charts_draw_opaque_bars_and_lines():
     assert set(series) == {("1", "1")}
     for colour in charts.RAG_COLOURS.values():
         assert colour in svg
+
+
+def _in_reading_order(element, inside=()):
+    yield element, inside
+    for child in element.children:
+        yield from _in_reading_order(child, (*inside, element))
+
+
+def test_no_heading_is_left_alone_at_the_foot_of_a_page(pack):
+    order = list(_in_reading_order(pack.tags.document))
+    alone, checked = [], 0
+    for n, (heading, _) in enumerate(order):
+        if not (re.fullmatch(r"H\d", heading.role) and heading.mcids):
+            continue
+        checked += 1
+        following = next(
+            (e for e, inside in order[n + 1 :] if e.mcids and heading not in inside), None
+        )
+        if following and min(p for p, _ in following.mcids) > max(p for p, _ in heading.mcids):
+            alone.append(heading.text)
+
+    assert checked > 5
+    assert alone == []
+
+
+def _text_sizes(pdf: bytes) -> dict[float, int]:
+    sizes: dict[float, int] = {}
+
+    def visit(text, cm, tm, font, size):
+        if text.strip():
+            scale = (tm[0] ** 2 + tm[1] ** 2) ** 0.5 * (cm[0] ** 2 + cm[1] ** 2) ** 0.5
+            key = round(size * scale, 1)
+            sizes[key] = sizes.get(key, 0) + len(text.strip())
+
+    for page in PdfReader(io.BytesIO(pdf)).pages:
+        page.extract_text(visitor_text=visit)
+    return sizes
+
+
+def test_text_reads_at_ten_points_and_tables_and_running_heads_at_nine_at_least(pack):
+    sizes = _text_sizes(pack.pdf)
+
+    assert min(sizes) >= 9
+    # The tables are most of the words; the body text is the next most common size.
+    assert max(sizes, key=sizes.get) == 9
+    assert sorted(sizes, key=sizes.get)[-2] == 10
