@@ -92,7 +92,8 @@ def closures_awaiting_sign_off(actions: list[dict]) -> list[dict]:
 
 def revised_due_dates(snapshot: dict, actions: list[dict]) -> list[dict]:
     """Due dates to agree: those moved since the last pack; in a first pack, those of open
-    actions revised in the tracker, from the date first set. Each with the reason last given."""
+    actions revised in the tracker, from the date first set. Each with the reason last given;
+    a date the board itself moved by a decision is agreed already and left out."""
     by_reference = {a["reference"]: a for a in actions}
     movement = snapshot["movement"]
     if movement["previous_as_at"]:
@@ -115,7 +116,7 @@ def revised_due_dates(snapshot: dict, actions: list[dict]) -> list[dict]:
             "reason": action.get("due_revision_reason", ""),
         }
         for action, was, now in moved
-        if action["status"] not in CLOSED_OR_DONE
+        if action["status"] not in CLOSED_OR_DONE and not action["due_revision_decided"]
     ]
 
 

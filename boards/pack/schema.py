@@ -9,9 +9,10 @@ Version 1 (packs issued before co-leads and evidence were frozen) carried "schem
 action its status, the date of the meeting that closed it, its latest note and whether it was
 carried forward from an earlier meeting (the log also lists actions closed at the latest meeting);
 version 4 adds the monitoring visits held by the as-at date with their findings and the references
-of the actions that answered each at the cut-off; version 5 adds each action's impact evidence
-and the reason given for its latest due-date revision, and to the movement the previous pack's
-figures by theme (RAG counts, complete and overdue), so the front section shows change by theme.
+of the actions that answered each at the cut-off; version 5 adds each action's impact evidence,
+the reason given for its latest due-date revision and whether a board decision made it, and to
+the movement the previous pack's figures by theme (RAG counts, complete and overdue), so the
+front section shows the change by theme.
 """
 
 from typing import TypedDict
@@ -87,6 +88,8 @@ class ActionRow(TypedDict):
     due_revisions: int
     # Why the due date last moved, as the officer or improvement lead gave it ("" when none).
     due_revision_reason: str
+    # That revision carried a board decision (approve_revised_due_date): nothing left to agree.
+    due_revision_decided: bool
     # None where the pack was issued before evidence was counted (version 1).
     evidence_count: int | None
 
@@ -291,7 +294,12 @@ def _from_version_4(snapshot: dict) -> Snapshot:
     # Packs before version 5 froze no impact evidence, revision reasons or figures by theme.
     upgraded = {**snapshot, "version": 5}
     upgraded["actions"] = [
-        {"impact_evidence": "", "due_revision_reason": "", **action}
+        {
+            "impact_evidence": "",
+            "due_revision_reason": "",
+            "due_revision_decided": False,
+            **action,
+        }
         for action in snapshot["actions"]
     ]
     upgraded["movement"] = {"previous_themes": None, **snapshot["movement"]}

@@ -217,15 +217,18 @@ def _evidence_counts(action_ids: list[int], *, cutoff) -> dict[int, int]:
     )
 
 
-def _due_revision_reasons(action_ids: list[int], *, cutoff) -> dict[int, str]:
-    """The reason given with each action's latest due-date revision by the cut-off."""
-    reasons: dict[int, str] = {}
+def _latest_due_revisions(action_ids: list[int], *, cutoff) -> dict[int, tuple[str, bool]]:
+    """Each action's latest due-date revision by the cut-off: the reason given, and whether a
+    board decision made it."""
+    latest: dict[int, tuple[str, bool]] = {}
     revisions = ProgressUpdate.objects.filter(
         due_revision_q(), action_id__in=action_ids, at__lte=cutoff
     ).order_by("at", "pk")
-    for action_id, reason in revisions.values_list("action_id", "reason"):
-        reasons[action_id] = reason
-    return reasons
+    for action_id, reason, decision_url in revisions.values_list(
+        "action_id", "reason", "decision_url"
+    ):
+        latest[action_id] = (reason, bool(decision_url))
+    return latest
 
 
 def _actions(plan, actions, *, leads, links, as_at, cutoff) -> list[ActionRow]:
@@ -243,7 +246,7 @@ def _actions(plan, actions, *, leads, links, as_at, cutoff) -> list[ActionRow]:
         .values_list("id", "first")
     )
     evidence = _evidence_counts(ids, cutoff=cutoff)
-    reasons = _due_revision_reasons(ids, cutoff=cutoff)
+    revisions = _latest_due_revisions(ids, cutoff=cutoff)
     recs_of = links[LinkChange.Link.RECOMMENDATION]
     co_leads_of = links[LinkChange.Link.CO_LEAD]
     rows = []
@@ -283,7 +286,8 @@ def _actions(plan, actions, *, leads, links, as_at, cutoff) -> list[ActionRow]:
                 "recommendation_ids": recs_of.get(action.id, []),
                 "last_update_on": _iso(timezone.localdate(last)) if last else None,
                 "due_revisions": update.get("revisions", 0),
-                "due_revision_reason": reasons.get(action.id, ""),
+                "due_revision_reason": revisions.get(action.id, ("", False))[0],
+                "due_revision_decided": revisions.get(action.id, ("", False))[1],
                 "evidence_count": evidence.get(action.id, 0),
             }
         )

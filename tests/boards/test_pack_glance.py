@@ -14,6 +14,7 @@ from boards.pack.render import render_html, render_pdf
 from boards.pack.snapshot import pack_snapshot
 from improvement.models import Rag, Status
 from improvement.services import record_progress
+from improvement.services.decisions import approve_revised_due_date
 from tests import factories
 from tests.boards.conftest import pdf_pages
 
@@ -52,6 +53,7 @@ def _action(reference, *, rag=Rag.GREEN, theme_id=PRACTICE, **more):
         "last_update_on": "2017-02-10",
         "due_revisions": 0,
         "due_revision_reason": "",
+        "due_revision_decided": False,
         "evidence_count": 0,
         **more,
     }
@@ -208,6 +210,8 @@ def test_a_first_pack_asks_to_agree_the_due_dates_revised_in_the_tracker_only():
             # Different from its first date, but never revised through the tracker: imported so.
             _action("P2", first_due_on="2016-12-31"),
             _action("P3", first_due_on="2017-01-31", due_revisions=1, status=Status.COMPLETE),
+            # Moved by the board's own decision: agreed already.
+            _action("P4", first_due_on="2017-01-31", due_revisions=1, due_revision_decided=True),
         ]
     )
 
@@ -382,6 +386,33 @@ def test_the_snapshot_freezes_impact_evidence_and_the_reason_for_the_latest_due_
 
     assert row["impact_evidence"] == "Audit of 40 cases."
     assert (row["due_revisions"], row["due_revision_reason"]) == (2, "Recruitment delayed.")
+    assert row["due_revision_decided"] is False
+
+
+@pytest.mark.django_db
+def test_a_due_date_the_board_moved_by_a_decision_is_not_asked_to_be_agreed(
+    plan, improvement_lead, officer_lead
+):
+    today = timezone.localdate()
+    action = factories.ActionFactory(
+        plan=plan, lead=officer_lead, due_on=today + datetime.timedelta(days=30)
+    )
+    approve_revised_due_date(
+        action=action,
+        by=improvement_lead,
+        due_on=today + datetime.timedelta(days=120),
+        decision="The board agreed a new date for the audit.",
+        decision_url="/boards/1/meetings/1/#decision-3",
+    )
+
+    snapshot = pack_snapshot(plan=plan, as_at=today)
+    [row] = snapshot["actions"]
+
+    assert (row["due_revision_reason"], row["due_revision_decided"]) == (
+        "The board agreed a new date for the audit.",
+        True,
+    )
+    assert sections.build(snapshot)["glance"]["revised_dates"] == []
 
 
 def test_the_front_section_of_a_plan_of_forty_actions_takes_two_to_four_pages():
