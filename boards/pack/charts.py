@@ -60,6 +60,8 @@ def _config(**extra) -> dict:
 
 def rag_by_theme(rows: list[dict]) -> str:
     """rows: [{"name": theme, "counts": {rag: n}}] → a stacked horizontal bar chart."""
+    # pygal stacks the first label at the bottom; reversed, the bars read top down as the table.
+    rows = rows[::-1]
     chart = pygal.HorizontalStackedBar(
         **_config(
             width=760,

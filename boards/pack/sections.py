@@ -86,6 +86,7 @@ def summary(snapshot: Snapshot, actions: list[dict], coverage: list[dict]) -> di
         "red": totals.get(Rag.RED, 0),
         "key_actions": [a for a in actions if a["is_key"]],
         "coverage": _coverage_counts(coverage),
+        "chart": charts.data_uri(charts.rag_by_theme(rows)) if rows else None,
     }
 
 
