@@ -12,6 +12,7 @@ from django.db import transaction
 
 from improvement.models import PlanRole
 from tests import factories
+from tests.mailbox import Mailbox, smtp_server
 
 
 def built_once_for_the_module(django_db_blocker, *, build):
@@ -140,3 +141,13 @@ def foreign_officer(foreign_action):
     user = factories.UserFactory(username="foreign_officer")
     foreign_action.lead.users.add(user)
     return user
+
+
+@pytest.fixture
+def mailbox(settings):
+    """A real SMTP server on 127.0.0.1 at a free port, the site's e-mail settings pointed at it,
+    and what arrives (`mailbox.arrived`, each parsed by the email package)."""
+    handler = Mailbox()
+    controller = smtp_server(settings, handler)
+    yield handler
+    controller.stop()
