@@ -7,6 +7,7 @@ a request, so a slow or absent mail server never holds a page.
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -57,7 +58,12 @@ def notify(*, users: Iterable, news: News) -> list[Notification]:
 
 
 def wants_email(user, kind: str) -> bool:
-    return bool(user.email) and kind not in EmailChoice.objects.kinds_off_for(user)
+    # Without a mail server (settings.EMAIL_CONFIGURED) the list on the site is the only telling.
+    return (
+        settings.EMAIL_CONFIGURED
+        and bool(user.email)
+        and kind not in EmailChoice.objects.kinds_off_for(user)
+    )
 
 
 def email(notification: Notification) -> None:

@@ -15,7 +15,9 @@ from notices import mail
 @task()
 def send_password_reset(user_id: int, site_url: str) -> None:
     """The reset link is made here, in the worker: no token is ever stored with the task."""
-    user = get_user_model()._default_manager.get(pk=user_id, is_active=True)
+    user = get_user_model()._default_manager.filter(pk=user_id, is_active=True).first()
+    if user is None or not user.email:
+        return  # deactivated, or its address removed, since the request
     path = reverse(
         "password_reset_confirm",
         kwargs={

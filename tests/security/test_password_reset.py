@@ -155,6 +155,16 @@ SMTP = {"EMAIL_BACKEND": SMTP_BACKEND, "EMAIL_CONFIGURED": True, "EMAIL_TIMEOUT"
             {"EMAIL_PORT": 465, "EMAIL_USE_SSL": True},
         ),
         (
+            {"EMAIL_URL": "smtp://relay.example?tls=1"},
+            False,
+            {"EMAIL_PORT": 587, "EMAIL_USE_TLS": True, "EMAIL_USE_SSL": False},
+        ),
+        (
+            {"EMAIL_URL": "smtp://relay.example:2465?ssl=true"},
+            False,
+            {"EMAIL_PORT": 2465, "EMAIL_USE_TLS": False, "EMAIL_USE_SSL": True},
+        ),
+        (
             {
                 "EMAIL_HOST": "relay.example",
                 "EMAIL_PORT": "2587",
@@ -189,6 +199,7 @@ def test_e_mail_settings_come_from_the_environment_and_a_mail_server_always_wins
         {"EMAIL_URL": "imap://mail.example"},
         {"EMAIL_URL": "smtp://"},
         {"EMAIL_URL": "smtp://mail.example:port"},
+        {"EMAIL_URL": "smtp://mail.example?tls=1&ssl=1"},
         {"EMAIL_HOST": "mail.example", "EMAIL_USE_TLS": "1", "EMAIL_USE_SSL": "1"},
         {"EMAIL_HOST": "mail.example", "EMAIL_PORT": "twenty-five"},
     ],
