@@ -5,6 +5,7 @@ import datetime
 import re
 
 import pytest
+from django.core import mail
 from django.core.management import call_command
 
 from boards import minutes, notifying
@@ -223,3 +224,17 @@ def test_each_user_sees_only_their_own_notifications_and_marks_them_read(
     [mine] = Notification.objects.filter(user=anytown.improvement_lead)
     assert mine.read_at is not None
     assert Notification.objects.filter(user=anytown.second_lead, read_at__isnull=True).exists()
+
+
+def test_without_a_mail_server_notifications_are_only_listed(anytown, settings, run_on_commit):
+    settings.EMAIL_CONFIGURED = False
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+    run_on_commit(ask_sign_off, anytown)
+
+    assert mail.outbox == []
+    listed = Notification.objects.filter(kind=Kind.SIGN_OFF_REQUESTED)
+    assert sorted(listed.values_list("user__username", "emailed_at")) == [
+        ("improvement_lead", None),
+        ("second_lead", None),
+    ]
