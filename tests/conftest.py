@@ -17,6 +17,7 @@ from django.db.backends.signals import connection_created
 
 from improvement.models import PlanRole
 from tests import factories
+from tests.mailbox import Mailbox, smtp_server
 
 
 def built_once_for_the_module(django_db_blocker, *, build):
@@ -191,3 +192,13 @@ def django_db_setup(django_db_setup, django_db_blocker):
         + "; ".join(f"{row} opened by {holders.get(row[0], 'another process')}" for row in others),
         stacklevel=1,
     )
+
+
+@pytest.fixture
+def mailbox(settings):
+    """A real SMTP server on 127.0.0.1 at a free port, the site's e-mail settings pointed at it,
+    and what arrives (`mailbox.arrived`, each parsed by the email package)."""
+    handler = Mailbox()
+    controller = smtp_server(settings, handler)
+    yield handler
+    controller.stop()
