@@ -19,7 +19,17 @@ SHORT_TEXT = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "col
 class BoardAdminForm(forms.ModelForm):
     class Meta:
         model = Board
-        fields = ["authority", "name", "plans", "chair_name", "chair_role", "chair", "members"]
+        fields = [
+            "authority",
+            "name",
+            "plans",
+            "chair_name",
+            "chair_role",
+            "chair",
+            "members",
+            "pack_cutoff_days",
+            "reminder_days_before_cutoff",
+        ]
 
     def clean(self):
         cleaned = super().clean()

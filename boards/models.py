@@ -61,6 +61,21 @@ class Board(models.Model):
         related_name="chaired_boards",
     )
     members = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="boards")
+    # The schedule (boards/schedule.py, docs/operations.md): the pack is cut off this many days
+    # before each meeting, when a draft is built for the improvement lead to check and issue.
+    pack_cutoff_days = models.PositiveSmallIntegerField(
+        "pack cut-off (days before each meeting)",
+        default=7,
+        help_text="On this day before each meeting a draft pack is built for checking.",
+    )
+    reminder_days_before_cutoff = models.PositiveSmallIntegerField(
+        "pre-board reminder (days before the cut-off)",
+        default=7,
+        help_text=(
+            "Leads are reminded this many days before the cut-off and again the day before it; "
+            "the second reminder is copied to the plan's improvement leads."
+        ),
+    )
 
     objects = BoardQuerySet.as_manager()
 
@@ -81,6 +96,16 @@ class Board(models.Model):
     def own_plans(self):
         """The plans this board oversees, of its own authority only, whatever the data says."""
         return self.plans.filter(authority_id=self.authority_id)
+
+    def cutoff_for(self, meeting) -> datetime.date:
+        return meeting.held_on - datetime.timedelta(days=self.pack_cutoff_days)
+
+    def reminder_days_for(self, meeting) -> tuple[datetime.date, ...]:
+        """The pre-board reminders' days: N days before the cut-off, then the day before it."""
+        cutoff = self.cutoff_for(meeting)
+        days = {cutoff - datetime.timedelta(days=self.reminder_days_before_cutoff)}
+        days.add(cutoff - datetime.timedelta(days=1))
+        return tuple(sorted(day for day in days if day < cutoff))
 
 
 class Meeting(models.Model):
@@ -412,3 +437,27 @@ class Pack(models.Model):
     @property
     def filename(self) -> str:
         return f"{self.plan.slug}-board-pack-{self.as_at:%Y-%m-%d}-v{self.version}.pdf"
+
+
+class ScheduledDraft(models.Model):
+    """The draft pack the schedule built at a meeting's cut-off for the improvement lead to
+    check: the snapshot as at the cut-off, never issued. One per plan and meeting, so the
+    schedule run again the same day (or later) builds nothing twice."""
+
+    board = models.ForeignKey(Board, on_delete=models.CASCADE, related_name="scheduled_drafts")
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="scheduled_drafts")
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="scheduled_drafts")
+    as_at = models.DateField("as at")
+    snapshot = models.JSONField(default=dict)
+    built_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-as_at", "plan"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan", "meeting"], name="one_scheduled_draft_a_meeting"
+            )
+        ]
+
+    def __str__(self):
+        return f"Draft pack of {self.plan} for {self.meeting}"

@@ -171,6 +171,12 @@ PACK_BUILD_TIMEOUT_MINUTES = int(os.environ.get("PACK_BUILD_TIMEOUT_MINUTES", 30
 # no letter) is told to the plan's improvement leads (manage.py notify_unanswered_findings).
 UNANSWERED_FINDING_DAYS = int(os.environ.get("UNANSWERED_FINDING_DAYS", 28))
 
+# The weekdays (0 is Monday) on which the daily schedule (manage.py run_schedule) sends every
+# lead their regular reminder digest; the pre-board reminders come on the boards' own days.
+REMINDER_WEEKDAYS = tuple(
+    int(day) for day in os.environ.get("REMINDER_WEEKDAYS", "0").split(",") if day.strip()
+)
+
 # Shown on every page of a board pack; councils set their own marking.
 PROTECTIVE_MARKING = os.environ.get("PROTECTIVE_MARKING", "OFFICIAL-SENSITIVE")
 

@@ -166,6 +166,16 @@ class ActionQuerySet(models.QuerySet):
     def awaiting_sign_off(self):
         return self.filter(status=Status.AWAITING_SIGN_OFF)
 
+    def needing_reminder(self, *, on: datetime.date):
+        """Open actions overdue, due within the "due soon" window or with no update for
+        NO_UPDATE_DAYS on the day: `reminders.reminder_reasons` as a query (its table tests
+        hold both to the same scenarios)."""
+        return self.open().filter(
+            Q(pk__in=self.overdue(on=on).values("pk"))
+            | Q(pk__in=self.due_within(on=on).values("pk"))
+            | Q(pk__in=self.no_update_for(on=on).values("pk"))
+        )
+
     def no_update_for(self, *, on: datetime.date, days: int = NO_UPDATE_DAYS):
         """Open actions with no progress update in the `days` before the day: the pack's "no
         update for 30 days" exception (boards/pack/sections.py), which the dashboard calls slow
@@ -361,6 +371,10 @@ class RiskQuerySet(models.QuerySet):
         interval, or that have no such date: `reviews.is_review_overdue` as a query. A page of
         one plan passes its interval as `months`, saving the query that reads the intervals."""
         return self.filter(self._review_overdue_q(today=today, months=months))
+
+    def needing_reminder(self, *, on: datetime.date):
+        """Risks due for review on the day: the register's "review overdue" rule."""
+        return self.review_overdue(today=on)
 
     def with_review_overdue(self, *, today: datetime.date, months: int | None = None):
         """Each risk with `review_is_overdue`, the same rule as `review_overdue`."""

@@ -3,6 +3,7 @@ from django.urls import path
 from improvement import (  # noqa: F401 (registers converters)
     converters,
     measure_views,
+    reminder_views,
     risk_views,
     views,
     views_plans,
@@ -47,6 +48,7 @@ urlpatterns = [
     ),
     path("plans/<plan:slug>/sign-off/", views.sign_off_queue, name="sign_off_queue"),
     path("plans/<plan:slug>/import/", views.plan_import, name="plan_import"),
+    path("plans/<plan:slug>/reminders/", reminder_views.reminder_list, name="reminders"),
 ]
 
 # The risk register (improvement/risk_views.py).

@@ -17,6 +17,8 @@ class Kind(models.TextChoices):
     SENT_BACK = "sent_back", "Your action is sent back"
     MEETING_ACTION = "meeting_action", "A board meeting gives you an action"
     UNANSWERED_FINDING = "unanswered_finding", "A monitoring finding still has no action"
+    REMINDER = "reminder", "Reminders of your overdue, due soon or stale actions and risks"
+    DRAFT_PACK = "draft_pack", "A draft board pack is ready to check at the cut-off"
 
 
 class NotificationQuerySet(models.QuerySet):

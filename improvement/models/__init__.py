@@ -33,6 +33,7 @@ from improvement.models.progress import (
     ProgressUpdate,
     ProgressUpdateQuerySet,
 )
+from improvement.models.reminders import ReminderDigest
 from improvement.models.risks import (
     SCORE_OUT_OF_RANGE,
     SCORE_VALIDATORS,
@@ -86,6 +87,7 @@ __all__ = [
     "ProgressUpdateQuerySet",
     "Rag",
     "RagRule",
+    "ReminderDigest",
     "Risk",
     "Status",
     "Theme",

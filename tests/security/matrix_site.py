@@ -107,6 +107,8 @@ SITE = {
     ),
     # The plan's actions awaiting sign-off: its improvement leads; other readers 403.
     "improvement:sign_off_queue": Cell(get=SIGN_OFF, post=GET_ONLY, kwargs=_plan),
+    # The reminders sent to the plan's people: its improvement leads; other readers 403.
+    "improvement:reminders": Cell(get=SIGN_OFF, post=GET_ONLY, kwargs=_plan),
     # The workbook import into the plan: its improvement leads; other readers 403. The POST is
     # the upload step with no file: the lead is shown the form again, nothing is stored.
     "improvement:plan_import": Cell(get=SIGN_OFF, post=SIGN_OFF, kwargs=_plan),
