@@ -40,10 +40,10 @@ class Line:
     link: str  # a site path: the action's or risk's update page
 
 
-def _action_line(action) -> Line:
+def _action_line(action, *, on: datetime.date) -> Line:
     last = timezone.localdate(action.last_update_at) if action.last_update_at else None
     reasons = reminder_reasons(
-        status=action.status, due_on=action.due_on, last_update_on=last, today=action.on
+        status=action.status, due_on=action.due_on, last_update_on=last, today=on
     )
     return Line(
         plan=action.plan_id,
@@ -93,10 +93,7 @@ def lines_for(user, *, on: datetime.date, plans: Iterable[Plan] | None = None) -
         .select_related("plan")
         .order_by("plan__title", "order", "reference")
     )
-    lines = []
-    for action in actions:
-        action.on = on
-        lines.append(_action_line(action))
+    lines = [_action_line(action, on=on) for action in actions]
     lines += [_risk_line(risk) for risk in risks]
     return sorted(lines, key=lambda line: (line.plan_title, line.kind, line.reference))
 

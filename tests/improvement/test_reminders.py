@@ -12,7 +12,6 @@ from django.utils import timezone
 from improvement.models import ReminderDigest, Status
 from improvement.reminding import DIGEST_SUBJECT
 from notices.models import EmailChoice, Kind
-from notices.services import choose_email
 from tests import factories
 
 D = datetime.date
@@ -135,8 +134,16 @@ def test_nobody_of_another_council_hears_of_anytowns_work_and_each_hears_only_th
     assert "OTH-1" not in mailbox.to(officer.email)[0].text
 
 
-def test_a_lead_who_turned_reminders_off_gets_none(officers_work, officer, mailbox):
-    choose_email(user=officer, by_email={Kind.REMINDER: False})
+def test_a_lead_who_turned_reminders_off_in_their_settings_gets_none(
+    officers_work, officer, client, mailbox
+):
+    client.force_login(officer)
+    settings_page = client.get("/notifications/settings/").content.decode()
+    assert Kind.REMINDER.label in settings_page
+    # Every box ticked but the reminders'.
+    client.post(
+        "/notifications/settings/", {kind: "on" for kind in Kind.values if kind != Kind.REMINDER}
+    )
     assert EmailChoice.objects.kinds_off_for(officer) == {Kind.REMINDER}
 
     send()
