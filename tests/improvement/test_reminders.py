@@ -10,7 +10,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from improvement.models import ReminderDigest, Status
-from improvement.reminding import DIGEST_SUBJECT
+from improvement.reminding import DIGEST_SUBJECT, lines_for
 from notices.models import EmailChoice, Kind
 from tests import factories
 
@@ -173,3 +173,17 @@ def test_the_plans_improvement_lead_sees_what_was_sent_and_only_this_plans_lines
     assert 'href="/plans/anytown/actions/A1/update/"' in page
     assert "AD-1" not in page  # another plan's line of the same digest
     assert ReminderDigest.objects.get(user=officer).lines_of(other_plan)[0]["reference"] == "AD-1"
+
+
+def test_a_leads_lines_cost_the_same_queries_however_many_there_are(
+    officers_work, officer, officer_lead, django_assert_num_queries
+):
+    with django_assert_num_queries(3) as few:
+        assert len(lines_for(officer, on=MONDAY)) == 4
+    for n in range(5):
+        factories.ActionFactory(
+            plan=officers_work, reference=f"B{n}", lead=officer_lead, due_on=D(2017, 1, 1)
+        )
+        factories.RiskFactory(plan=officers_work, reference=f"S{n}", owner=officer_lead)
+    with django_assert_num_queries(len(few.captured_queries)):
+        assert len(lines_for(officer, on=MONDAY)) == 14
