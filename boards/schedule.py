@@ -122,6 +122,20 @@ def _tell_draft_ready(draft: ScheduledDraft) -> list:
     return notify(users=notifying.improvement_leads(draft.plan), news=news)
 
 
+def pending_draft(*, board: Board, plan: Plan, today: datetime.date) -> ScheduledDraft | None:
+    """The draft built at the cut-off of the board's next meeting, while that meeting has no
+    issued pack of the plan: what the issue page offers the improvement lead to check."""
+    draft = (
+        ScheduledDraft.objects.filter(board=board, plan=plan, meeting__held_on__gte=today)
+        .select_related("meeting")
+        .order_by("meeting__held_on")
+        .first()
+    )
+    if draft is None or draft.meeting.packs.filter(plan=plan, status="issued").exists():
+        return None
+    return draft
+
+
 def run(*, on: datetime.date) -> ScheduleRun:
     done = ScheduleRun()
     done.pre_board = send_pre_board_reminders(on=on)

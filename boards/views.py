@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from boards import services
+from boards import schedule, services
 from boards.forms import IssuePackForm, PreviewForm
 from boards.minutes import can_record_meetings_of
 from boards.models import Board, Pack
@@ -117,8 +117,12 @@ def mark_superseded(packs: list[Pack]) -> None:
 @require_http_methods(["GET", "POST"])
 def issue_pack(request, pk: int, slug: str):
     board, plan = _issuable_plan(request, pk, slug)
+    draft = schedule.pending_draft(board=board, plan=plan, today=clock.today())
     form = IssuePackForm(
-        request.POST or None, board=board, history_begins_on=history_begins_on(plan)
+        request.POST or None,
+        board=board,
+        history_begins_on=history_begins_on(plan),
+        initial={"as_at": draft.as_at, "meeting": draft.meeting} if draft else None,
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -128,7 +132,11 @@ def issue_pack(request, pk: int, slug: str):
                 form.add_error(field if field in form.fields else None, messages)
         else:
             return redirect(pack)
-    return render(request, "boards/issue.html", {"board": board, "plan": plan, "form": form})
+    return render(
+        request,
+        "boards/issue.html",
+        {"board": board, "plan": plan, "form": form, "scheduled_draft": draft},
+    )
 
 
 @login_required

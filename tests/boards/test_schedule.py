@@ -10,6 +10,7 @@ import pytest
 from django.core.management import call_command
 
 from boards.models import ScheduledDraft
+from improvement import clock
 from improvement.models import PlanRole, ReminderDigest, Status
 from improvement.reminding import COPY_SUBJECT, DIGEST_SUBJECT, PRE_BOARD_SUBJECT
 from notices.models import Kind, Notification
@@ -139,3 +140,22 @@ def test_a_board_with_another_cut_off_rule_builds_its_draft_on_its_own_day(board
     assert not ScheduledDraft.objects.exists()
     run(MEETING - datetime.timedelta(days=3))
     assert ScheduledDraft.objects.get().as_at == D(2017, 3, 19)
+
+
+def test_the_issue_page_offers_the_cut_off_draft_to_check_and_issue(
+    board, plan, improvement_lead, client
+):
+    run(CUTOFF)
+    client.force_login(improvement_lead)
+    with clock.pinned(CUTOFF + datetime.timedelta(days=1)):
+        page = client.get(f"/boards/{board.pk}/plans/anytown/packs/new/").content.decode()
+
+    assert "was cut off on 15 March 2017" in page
+    assert f"/boards/{board.pk}/plans/anytown/packs/draft/?as_at=15/03/2017" in page
+    assert 'value="15/03/2017"' in page  # the as-at date, ready to issue
+    meeting = board.meetings.get()
+    assert f'<option value="{meeting.pk}" selected>' in page
+
+    with clock.pinned(MEETING + datetime.timedelta(days=1)):
+        later = client.get(f"/boards/{board.pk}/plans/anytown/packs/new/").content.decode()
+    assert "was cut off" not in later
