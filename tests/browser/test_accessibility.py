@@ -1,11 +1,13 @@
 """Every officer page, checked by axe-core in chromium: no violation of a WCAG 2.2 A or AA rule,
 whatever its impact."""
 
+import datetime
+
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
-from improvement.models import Action, Status
+from improvement.models import Action, ReminderDigest, Status
 from notices.models import Kind, Notification
 from tests.browser.conftest import sign_in
 
@@ -112,3 +114,34 @@ def test_the_notification_pages_have_no_wcag_violations(page, live_server, offic
         found[name] = wcag_violations(page)
 
     assert found == {"list": [], "settings": []}
+
+
+def test_the_reminders_sent_page_has_no_wcag_violations(
+    page, live_server, improvement_lead, officer, overdue_action
+):
+    plan = overdue_action.plan
+    digest = ReminderDigest.objects.create(
+        user=officer,
+        authority=plan.authority,
+        sent_on=datetime.date(2017, 3, 6),
+        occasion=ReminderDigest.Occasion.PRE_BOARD,
+        cutoff="meeting:1",
+        lines=[
+            {
+                "plan": plan.pk,
+                "plan_title": plan.title,
+                "kind": "action",
+                "reference": overdue_action.reference,
+                "text": overdue_action.text,
+                "why": "Overdue: it was due on 28 February 2017",
+                "link": f"{overdue_action.get_absolute_url()}update/",
+            }
+        ],
+    )
+    digest.plans.add(plan)
+    digest.copied_to.add(improvement_lead)
+    sign_in(page, live_server, "improvement_lead")
+
+    page.goto(f"{live_server.url}/plans/{plan.slug}/reminders/")
+    expect(page.get_by_role("link", name=overdue_action.reference)).to_be_visible()
+    assert wcag_violations(page) == []
