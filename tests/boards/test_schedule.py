@@ -9,7 +9,7 @@ import io
 import pytest
 from django.core.management import call_command
 
-from boards.models import ScheduledDraft
+from boards.models import Board, Meeting, ScheduledDraft
 from improvement import clock
 from improvement.models import PlanRole, ReminderDigest, Status
 from improvement.reminding import COPY_SUBJECT, DIGEST_SUBJECT, PRE_BOARD_SUBJECT
@@ -56,6 +56,21 @@ def test_the_board_knows_its_cut_off_and_reminder_days(board):
     meeting = board.meetings.get()
     assert board.cutoff_for(meeting) == CUTOFF
     assert board.reminder_days_for(meeting) == (FIRST_REMINDER, SECOND_REMINDER)
+
+
+@pytest.mark.parametrize(
+    ("cutoff_days", "reminder_days", "cutoff", "reminders"),
+    [
+        (7, 7, D(2017, 3, 15), (D(2017, 3, 8), D(2017, 3, 14))),
+        (0, 2, MEETING, (D(2017, 3, 20), D(2017, 3, 21))),
+        (3, 1, D(2017, 3, 19), (D(2017, 3, 18),)),  # one reminder: nobody is copied
+        (7, 0, D(2017, 3, 15), (D(2017, 3, 14),)),
+    ],
+)
+def test_the_cut_off_and_reminder_days_rule(cutoff_days, reminder_days, cutoff, reminders):
+    board = Board(pack_cutoff_days=cutoff_days, reminder_days_before_cutoff=reminder_days)
+    meeting = Meeting(held_on=MEETING)
+    assert (board.cutoff_for(meeting), board.reminder_days_for(meeting)) == (cutoff, reminders)
 
 
 def test_leads_are_reminded_before_the_cut_off_and_the_second_reminder_is_copied_to_the_lead(
