@@ -174,3 +174,18 @@ def test_the_issue_page_offers_the_cut_off_draft_to_check_and_issue(
     with clock.pinned(MEETING + datetime.timedelta(days=1)):
         later = client.get(f"/boards/{board.pk}/plans/anytown/packs/new/").content.decode()
     assert "was cut off" not in later
+
+
+def test_the_schedule_also_tells_the_improvement_lead_of_findings_still_without_an_action(
+    board, plan, improvement_lead, settings
+):
+    settings.UNANSWERED_FINDING_DAYS = 28
+    visit = factories.MonitoringVisitFactory(
+        plans=[plan], visited_on=D(2017, 1, 10), letter_on=None
+    )
+    factories.FindingFactory(visit=visit, reference="1")
+
+    assert "1 notification(s) about unanswered findings" in run(D(2017, 3, 1))
+    assert "0 notification(s) about unanswered findings" in run(D(2017, 3, 1))
+    [told] = Notification.objects.filter(kind=Kind.UNANSWERED_FINDING)
+    assert told.user == improvement_lead
