@@ -17,6 +17,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import Truncator
 
 from improvement.models import Action, Plan, ReminderDigest, Risk
 from improvement.reminders import REVIEW_DUE, reminder_reasons, why
@@ -50,7 +51,7 @@ def _action_line(action, *, on: datetime.date) -> Line:
         plan_title=action.plan.title,
         kind="action",
         reference=action.reference,
-        text=action.text[:300],
+        text=Truncator(action.text).chars(300),
         why="; ".join(why(reason, due=action.due_on) for reason in reasons),
         link=reverse(
             "improvement:action_update",
@@ -65,7 +66,7 @@ def _risk_line(risk) -> Line:
         plan_title=risk.plan.title,
         kind="risk",
         reference=risk.reference,
-        text=risk.description[:300],
+        text=Truncator(risk.description).chars(300),
         why=why(REVIEW_DUE, last=risk.last_review_on),
         link=reverse(
             "improvement:risk_update", kwargs={"slug": risk.plan.slug, "reference": risk.reference}
@@ -95,7 +96,8 @@ def lines_for(user, *, on: datetime.date, plans: Iterable[Plan] | None = None) -
     )
     lines = [_action_line(action, on=on) for action in actions]
     lines += [_risk_line(risk) for risk in risks]
-    return sorted(lines, key=lambda line: (line.plan_title, line.kind, line.reference))
+    # Stable: within a plan, actions by due date as read, then risks in the register's order.
+    return sorted(lines, key=lambda line: (line.plan_title, line.kind))
 
 
 def people_to_remind(*, plan: Plan | None = None):

@@ -106,6 +106,9 @@ def test_the_digest_lists_each_action_and_risk_that_needs_the_lead_with_why_and_
     assert "Risk R1: Agency staff leave" in text
     assert "Review due: last reviewed 1 November 2016" in text
     assert f"{SITE}/plans/anytown/risks/R1/update/" in text
+    # Soonest due first, the risks after the actions.
+    order = [text.index(line) for line in ("A1:", "A2:", "A3:", "Risk R1:")]
+    assert order == sorted(order)
     for not_needing in ("A4", "A5", "R2"):
         assert f"{not_needing}:" not in text
     assert f'href="{SITE}/plans/anytown/actions/A2/update/"' in digest.html
