@@ -329,6 +329,10 @@ class Pack(models.Model):
     snapshot = models.JSONField(default=dict, blank=True)
     pdf = models.FileField(upload_to=PrivateName("packs", suffix=".pdf"), blank=True)
     pages = models.PositiveSmallIntegerField(null=True, blank=True)
+    # The archive copy: the reading copy (pdf) with the full action plan as an appendix, from
+    # the same snapshot. Packs issued before there were two copies have none.
+    archive_pdf = models.FileField(upload_to=PrivateName("packs", suffix=".pdf"), blank=True)
+    archive_pages = models.PositiveSmallIntegerField(null=True, blank=True)
     error = models.TextField(blank=True)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -412,3 +416,7 @@ class Pack(models.Model):
     @property
     def filename(self) -> str:
         return f"{self.plan.slug}-board-pack-{self.as_at:%Y-%m-%d}-v{self.version}.pdf"
+
+    @property
+    def archive_filename(self) -> str:
+        return self.filename.removesuffix(".pdf") + "-archive.pdf"

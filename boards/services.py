@@ -14,6 +14,7 @@ from django.utils import timezone
 from boards.models import Pack, PackIsFinal
 from boards.pack import pipeline
 from boards.pack.history import before_history_warning
+from boards.pack.render import RenderedPack
 from improvement.models import PlanRole
 from improvement.permissions import can_issue_pack
 
@@ -122,7 +123,7 @@ def _start_build(pack: Pack, *, by, now: datetime.datetime) -> None:
     pack.error = ""
     pack.requested_by = by
     pack.build_started_at = now
-    pack.full_clean(exclude=["pdf"])
+    pack.full_clean(exclude=["pdf", "archive_pdf"])
     pack.save()
     pack_id = pack.pk
     transaction.on_commit(lambda: _enqueue(pack_id))
@@ -147,7 +148,8 @@ def _validate(*, plan, board, as_at, meeting) -> None:
 
 
 def build_pack(*, pack_id: int) -> Pack:
-    """Take the snapshot, render the PDF and issue the pack; a failure is recorded, not hidden."""
+    """Take the snapshot, render its reading and archive copies and issue the pack; a failure is
+    recorded, not hidden."""
     pack = Pack.objects.select_related("plan", "board", "meeting").get(pk=pack_id)
     if pack.status == Pack.PackStatus.ISSUED:
         raise PackIsFinal
@@ -159,6 +161,7 @@ def build_pack(*, pack_id: int) -> Pack:
             meeting=pack.meeting,
             version=pack.version,
         )
+        archive = pipeline.archive_copy(built, version=pack.version)
     except Exception as error:
         logger.exception("Board pack %s failed to build", pack.pk)
         # Only this build's attempt: a build given up as stuck and retried meanwhile is not
@@ -169,7 +172,7 @@ def build_pack(*, pack_id: int) -> Pack:
         if failed:
             _tell_improvement_leads(pack)
         raise
-    return _issue(pack, built)
+    return _issue(pack, built, archive)
 
 
 def _tell_improvement_leads(pack: Pack) -> None:
@@ -197,7 +200,7 @@ def _tell_improvement_leads(pack: Pack) -> None:
 
 
 @transaction.atomic
-def _issue(pack: Pack, built: pipeline.BuiltPack) -> Pack:
+def _issue(pack: Pack, built: pipeline.BuiltPack, archive: RenderedPack) -> Pack:
     locked = Pack.objects.select_for_update().get(pk=pack.pk)
     if locked.status != Pack.PackStatus.BUILDING:
         raise PackIsFinal
@@ -205,9 +208,12 @@ def _issue(pack: Pack, built: pipeline.BuiltPack) -> Pack:
         # Given up as stuck and retried while this build ran: the retry issues the pack.
         logger.warning("Board pack %s: a stuck build finished after its retry began", pack.pk)
         return locked
+    # Both copies in the one save that issues the pack: once issued, the row never changes.
     locked.pdf.save(pack.filename, ContentFile(built.rendered.pdf), save=False)
+    locked.archive_pdf.save(pack.archive_filename, ContentFile(archive.pdf), save=False)
     locked.snapshot = built.snapshot
     locked.pages = built.rendered.pages
+    locked.archive_pages = archive.pages
     locked.status = Pack.PackStatus.ISSUED
     locked.issued_by = locked.requested_by
     locked.issued_at = timezone.now()

@@ -289,4 +289,6 @@ class PackFactory(factory.django.DjangoModelFactory):
     status = Pack.PackStatus.ISSUED
     pdf = factory.django.FileField(filename="pack.pdf", data=b"%PDF-1.7 stand-in")
     pages = 1
+    archive_pdf = factory.django.FileField(filename="archive.pdf", data=b"%PDF-1.7 archive")
+    archive_pages = 2
     issued_at = factory.LazyFunction(timezone.now)

@@ -7,7 +7,13 @@ from django.core.exceptions import ValidationError
 from pypdf import PdfReader
 
 from boards.models import Pack
-from boards.pack.render import FetchRefused, StaticOnlyFetcher, render_html, render_pdf
+from boards.pack.render import (
+    APPENDIX_ELSEWHERE,
+    FetchRefused,
+    StaticOnlyFetcher,
+    render_html,
+    render_pdf,
+)
 from boards.services import CORRECTION_NEEDS_REASON, PackIsFinal, build_pack, issue_pack
 from improvement.models import Rag, Status
 from improvement.services import record_progress
@@ -20,7 +26,6 @@ SECTIONS = [
     "Measures",
     "Risk register",
     "Board action log",
-    "Appendix: the full action plan",
 ]
 
 
@@ -75,6 +80,9 @@ def test_an_issued_pack_has_every_section_and_a_running_header_and_footer(story,
         assert re.search(rf"{re.escape(title)} ?\d+", contents), title
         start = int(re.search(rf"{re.escape(title)} ?(\d+)", contents)[1])
         assert pages[start - 1].lstrip().startswith(title), title
+    # The reading copy: the full action plan is left to the archive copy, and it says so.
+    assert "Appendix: the full action plan" not in " ".join(pages)
+    assert APPENDIX_ELSEWHERE in contents
 
 
 def test_the_summary_counts_actions_by_rag_and_theme_coverage_and_movement(issued):
