@@ -56,7 +56,7 @@ def movement_since_last_pack(*, plan: Plan, today: datetime.date) -> PackMovemen
     pack = last_issued_pack(plan)
     if pack is None:
         return PackMovement(pack=None)
-    moved = movement(upgrade(pack.snapshot), take_snapshot(plan=plan, as_at=today))
+    moved = movement(upgrade(pack.snapshot), take_snapshot(plan=plan, as_at=today, visits=False))
     lists = [
         Moved(
             key,

@@ -16,9 +16,11 @@ from django.db.models import Max
 from django.utils import timezone
 
 from boards.models import Attendance, Board, Decision, Meeting, MeetingAction
+from boards.notifying import tell_meeting_action_assigned
 from improvement import services as action_services
 from improvement.models import Action
 from improvement.permissions import can_read_packs, can_record_meetings
+from notices.services import tell_on_commit
 
 NOT_ALLOWED = "Only a board secretary or improvement lead of this board's plans can do this."
 STALE_MEETING = (
@@ -241,6 +243,8 @@ def record_meeting_action(
     item.full_clean(exclude=["meeting"])
     item._history_user = by
     item.save()
+    if owner is not None:
+        tell_on_commit(tell_meeting_action_assigned, item.pk)
     return item
 
 

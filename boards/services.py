@@ -12,11 +12,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from boards.models import Pack, PackIsFinal
+from boards.notifying import tell_pack_issued
 from boards.pack import pipeline
 from boards.pack.history import before_history_warning
 from boards.pack.render import RenderedPack
 from improvement.models import PlanRole
 from improvement.permissions import can_issue_pack
+from notices.services import tell_on_commit
 
 logger = logging.getLogger(__name__)
 
@@ -218,4 +220,5 @@ def _issue(pack: Pack, built: pipeline.BuiltPack, archive: RenderedPack) -> Pack
     locked.issued_by = locked.requested_by
     locked.issued_at = timezone.now()
     locked.save()
+    tell_on_commit(tell_pack_issued, locked.pk)
     return locked

@@ -5,7 +5,7 @@ reset link that can never arrive leaves a locked-out officer waiting for nothing
 """
 
 from collections.abc import Mapping
-from urllib.parse import unquote, urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -54,6 +54,12 @@ def _from_url(url: str) -> dict:
     if not parts.hostname:
         raise ImproperlyConfigured("EMAIL_URL names no mail server host.")
     use_tls, use_ssl, default_port = _SMTP_SCHEMES[parts.scheme]
+    # smtp://host:587?tls=1 says the same as smtp+tls://host:587, as other tools write it.
+    query = {name: values[-1] for name, values in parse_qs(parts.query).items()}
+    use_tls = use_tls or _flag(query, "tls")
+    use_ssl = use_ssl or _flag(query, "ssl")
+    if parts.scheme == "smtp" and (use_tls or use_ssl):
+        default_port = 465 if use_ssl else 587
     try:
         port = parts.port or default_port
     except ValueError as error:

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "axes",
     "authorities",
+    "notices",
     "inspections",
     "improvement",
     "boards",
@@ -166,6 +167,10 @@ TASKS = {
 # mid-render); an improvement lead may then retry it. Longer than any real build takes.
 PACK_BUILD_TIMEOUT_MINUTES = int(os.environ.get("PACK_BUILD_TIMEOUT_MINUTES", 30))
 
+# A monitoring visit's finding with no action this many days after its letter (or the visit, with
+# no letter) is told to the plan's improvement leads (manage.py notify_unanswered_findings).
+UNANSWERED_FINDING_DAYS = int(os.environ.get("UNANSWERED_FINDING_DAYS", 28))
+
 # Shown on every page of a board pack; councils set their own marking.
 PROTECTIVE_MARKING = os.environ.get("PROTECTIVE_MARKING", "OFFICIAL-SENSITIVE")
 
@@ -243,6 +248,12 @@ SESSION_COOKIE_SAMESITE = "Lax"
 
 # Outgoing e-mail (EMAIL_URL or EMAIL_HOST...); sets EMAIL_CONFIGURED, which offers password reset.
 globals().update(email_settings(os.environ, debug=DEBUG))
+# Mail sent by the worker has no request to take an address from: its links start with this.
+# Unset, the first ALLOWED_HOSTS over HTTPS (or the development server's address with DEBUG).
+SITE_NAME = os.environ.get("SITE_NAME", "Improvement Tracker")
+SITE_URL = os.environ.get("SITE_URL", "").strip().rstrip("/") or (
+    "http://127.0.0.1:8000" if DEBUG or not ALLOWED_HOSTS else f"https://{ALLOWED_HOSTS[0]}"
+)
 
 # Only the site's own scripts, styles and images; the board pack's charts are data: images.
 CONTENT_SECURITY_POLICY = {

@@ -11,13 +11,15 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import PasswordResetForm, SetPasswordForm
-from django.core.mail import EmailMultiAlternatives, get_connection
+from django.contrib.sites.shortcuts import get_current_site
+from django.core.mail import get_connection
 from django.http import Http404
 from django.shortcuts import render
-from django.template import loader
 from django.urls import reverse
 
 from improvement.forms import SignInForm
+from notices.services import tell_on_commit
+from notices.tasks import send_password_reset
 
 logger = logging.getLogger(__name__)
 
@@ -67,11 +69,13 @@ class ResetNotSent(Exception):
 
 
 class ResetForm(PasswordResetForm):
-    """Django's reset form, but a message the mail server would not take is an error.
+    """Django's reset form, but the message goes from the worker, and a mail server that would
+    not take it is an error on the form.
 
-    The connection is opened before anyone is looked up, so an unreachable or refusing server
-    gives the same answer for every address, and the page still never says whether an address
-    has an account.
+    The server is asked (connect, MAIL FROM, reset; nothing sent) before anyone is looked up, so
+    an unreachable or refusing server gives the same answer for every address, and the page still
+    never says whether an address has an account. The message itself is written and sent by
+    `notices.tasks.send_password_reset`, which makes the link: no token is stored with the task.
     """
 
     def __init__(self, *args, **kwargs):
@@ -81,49 +85,33 @@ class ResetForm(PasswordResetForm):
         )
         self.fields["email"].label = "Email address"
 
-    def save(self, **kwargs):
-        self._connection = get_connection(fail_silently=False)
+    def save(self, *, request, use_https=False, domain_override=None, from_email=None, **kwargs):
         try:
-            self._connection.open()
-            self._check_sender(kwargs.get("from_email") or settings.DEFAULT_FROM_EMAIL)
-            super().save(**kwargs)
+            self._check_server(from_email or settings.DEFAULT_FROM_EMAIL)
         except (smtplib.SMTPException, OSError) as error:
             logger.error("Password reset e-mail not sent: %s", error)
             raise ResetNotSent from error
+        domain = domain_override or get_current_site(request).domain
+        site_url = f"{'https' if use_https else 'http'}://{domain}"
+        for user in self.get_users(self.cleaned_data["email"]):
+            tell_on_commit(send_password_reset, user.pk, site_url)
+
+    def _check_server(self, from_email: str) -> None:
+        connection = get_connection(fail_silently=False)
+        try:
+            connection.open()
+            # Asks the server whether it takes mail from us at all, for every address alike: a
+            # refusal here must not depend on whether the address has an account.
+            server = getattr(connection, "connection", None)
+            if server is None:
+                return
+            server.ehlo_or_helo_if_needed()
+            code, reply = server.mail(from_email)
+            server.rset()
+            if code >= 400:
+                raise smtplib.SMTPSenderRefused(code, reply, from_email)
         finally:
-            self._connection.close()
-
-    def _check_sender(self, from_email: str) -> None:
-        # Asks the server whether it takes mail from us at all, for every address alike: a
-        # refusal here must not depend on whether the address has an account.
-        server = getattr(self._connection, "connection", None)
-        if server is None:
-            return
-        server.ehlo_or_helo_if_needed()
-        code, reply = server.mail(from_email)
-        server.rset()
-        if code >= 400:
-            raise smtplib.SMTPSenderRefused(code, reply, from_email)
-
-    def send_mail(
-        self,
-        subject_template_name,
-        email_template_name,
-        context,
-        from_email,
-        to_email,
-        html_email_template_name=None,
-    ):
-        # Django's own send_mail logs a failure and carries on; here a failure is the answer.
-        subject = "".join(loader.render_to_string(subject_template_name, context).splitlines())
-        body = loader.render_to_string(email_template_name, context)
-        message = EmailMultiAlternatives(
-            subject, body, from_email, [to_email], connection=self._connection
-        )
-        if html_email_template_name is not None:
-            html = loader.render_to_string(html_email_template_name, context)
-            message.attach_alternative(html, "text/html")
-        message.send()
+            connection.close()
 
 
 class NewPasswordForm(SetPasswordForm):
@@ -145,7 +133,6 @@ class EmailRequiredMixin:
 
 class PasswordResetView(EmailRequiredMixin, auth_views.PasswordResetView):
     form_class = ResetForm
-    email_template_name = "registration/password_reset_email.txt"
 
     def form_valid(self, form):
         try:

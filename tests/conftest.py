@@ -2,16 +2,22 @@
 improvement lead and a board chair of one plan, and an admin. Everything is of one default
 authority ("Anytown Council") except the foreign officer's plan, which is another council's."""
 
+import gc
 import os
 import subprocess
 import sys
+import threading
+import warnings
 from pathlib import Path
 
 import pytest
 from django.db import transaction
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.backends.signals import connection_created
 
 from improvement.models import PlanRole
 from tests import factories
+from tests.mailbox import Mailbox, smtp_server
 
 
 def built_once_for_the_module(django_db_blocker, *, build):
@@ -140,3 +146,59 @@ def foreign_officer(foreign_action):
     user = factories.UserFactory(username="foreign_officer")
     foreign_action.lead.users.add(user)
     return user
+
+
+# Which test opened each Django connection, by wrapper: a PostgreSQL session still open when the
+# test database is dropped makes the drop fail with "being accessed by other users", and
+# pg_stat_activity alone cannot say which test left it (backend pids wrap within one run).
+_opened_by: dict[int, tuple[str | None, str]] = {}
+
+
+def _note_opener(sender, connection, **kwargs):
+    _opened_by[id(connection)] = (
+        os.environ.get("PYTEST_CURRENT_TEST"),
+        threading.current_thread().name,
+    )
+
+
+connection_created.connect(_note_opener)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """On PostgreSQL, warn (naming the test that opened it) of any other session still on the test
+    database just before it is dropped, since the drop then fails."""
+    yield
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pid, application_name, backend_start, state, query, client_port"
+            " FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
+            [connection.settings_dict["NAME"]],
+        )
+        others = cursor.fetchall()
+    if not others:
+        return
+    holders = {
+        wrapper.connection.info.backend_pid: _opened_by.get(id(wrapper))
+        for wrapper in gc.get_objects()
+        if issubclass(type(wrapper), BaseDatabaseWrapper) and wrapper.connection is not None
+    }
+    warnings.warn(
+        "Sessions still on the test database before it is dropped: "
+        + "; ".join(f"{row} opened by {holders.get(row[0], 'another process')}" for row in others),
+        stacklevel=1,
+    )
+
+
+@pytest.fixture
+def mailbox(settings):
+    """A real SMTP server on 127.0.0.1 at a free port, the site's e-mail settings pointed at it,
+    and what arrives (`mailbox.arrived`, each parsed by the email package)."""
+    handler = Mailbox()
+    controller = smtp_server(settings, handler)
+    yield handler
+    controller.stop()

@@ -60,13 +60,18 @@ def _config(**extra) -> dict:
 
 def rag_by_theme(rows: list[dict]) -> str:
     """rows: [{"name": theme, "counts": {rag: n}}] → a stacked horizontal bar chart."""
+    # pygal stacks the first label at the bottom; reversed, the bars read top down as the table.
+    rows = rows[::-1]
+    # Printed 170 mm wide (pack.css .glance-chart), so 15 px labels print at about 9.5 pt.
+    style = _style(RAG_COLOURS[r] for r in RAG_ORDER)
+    style.label_font_size = style.major_label_font_size = style.legend_font_size = 15
     chart = pygal.HorizontalStackedBar(
         **_config(
             width=760,
             height=90 + 38 * max(len(rows), 1),
             legend_at_bottom=True,
             legend_at_bottom_columns=len(RAG_ORDER),
-            style=_style(RAG_COLOURS[r] for r in RAG_ORDER),
+            style=style,
             print_values=False,
         )
     )

@@ -6,6 +6,7 @@ reference: both are stable within a plan.
 """
 
 from boards.pack.schema import ActionBrief, ActionRow, Movement, PlanAsAt, RiskRow
+from boards.pack.themes import theme_figures
 from improvement import rag
 from improvement.ratings import RAG_RANKED
 
@@ -54,6 +55,7 @@ def movement(previous: PlanAsAt | None, current: PlanAsAt) -> Movement:
         "new_actions": [],
         "risks_rose": [],
         "risks_fell": [],
+        "previous_themes": theme_figures(previous) if previous else None,
     }
     if previous is None:
         return result

@@ -9,12 +9,15 @@ Version 1 (packs issued before co-leads and evidence were frozen) carried "schem
 action its status, the date of the meeting that closed it, its latest note and whether it was
 carried forward from an earlier meeting (the log also lists actions closed at the latest meeting);
 version 4 adds the monitoring visits held by the as-at date with their findings and the references
-of the actions that answered each at the cut-off.
+of the actions that answered each at the cut-off; version 5 adds each action's impact evidence,
+the reason given for its latest due-date revision and whether a board decision made it, and to
+the movement the previous pack's figures by theme (RAG counts, complete and overdue), so the
+front section shows the change by theme.
 """
 
 from typing import TypedDict
 
-VERSION = 4
+VERSION = 5
 
 
 class UnknownSnapshotVersion(ValueError):
@@ -79,9 +82,14 @@ class ActionRow(TypedDict):
     days_overdue: int
     commentary: str
     expected_impact: str
+    impact_evidence: str
     recommendation_ids: list[int]
     last_update_on: str | None
     due_revisions: int
+    # Why the due date last moved, as the officer or improvement lead gave it ("" when none).
+    due_revision_reason: str
+    # That revision carried a board decision (approve_revised_due_date): nothing left to agree.
+    due_revision_decided: bool
     # None where the pack was issued before evidence was counted (version 1).
     evidence_count: int | None
 
@@ -161,6 +169,15 @@ class VisitRow(TypedDict):
     findings: list[FindingRow]
 
 
+class ThemeFigures(TypedDict):
+    theme_id: int | None  # None for actions in no theme
+    name: str
+    rags: dict[str, int]  # derived RAG → number of actions
+    total: int
+    done: int
+    overdue: int
+
+
 class ActionBrief(TypedDict):
     reference: str
     text: str
@@ -189,6 +206,9 @@ class Movement(TypedDict):
     new_actions: list[ActionBrief]
     risks_rose: list[RiskMove]
     risks_fell: list[RiskMove]
+    # The previous pack's figures by theme; None for a first pack, or when the pack compared
+    # with had them not frozen (issued before version 5).
+    previous_themes: list[ThemeFigures] | None
 
 
 class PlanAsAt(TypedDict):
@@ -270,4 +290,25 @@ def _from_version_3(snapshot: dict) -> Snapshot:
     return {**snapshot, "version": 4, "visits": []}
 
 
-UPGRADE_STEPS = {1: _from_version_1, 2: _from_version_2, 3: _from_version_3}
+def _from_version_4(snapshot: dict) -> Snapshot:
+    # Packs before version 5 froze no impact evidence, revision reasons or figures by theme.
+    upgraded = {**snapshot, "version": 5}
+    upgraded["actions"] = [
+        {
+            "impact_evidence": "",
+            "due_revision_reason": "",
+            "due_revision_decided": False,
+            **action,
+        }
+        for action in snapshot["actions"]
+    ]
+    upgraded["movement"] = {"previous_themes": None, **snapshot["movement"]}
+    return upgraded
+
+
+UPGRADE_STEPS = {
+    1: _from_version_1,
+    2: _from_version_2,
+    3: _from_version_3,
+    4: _from_version_4,
+}

@@ -7,7 +7,7 @@ read the same figures.
 import datetime
 from collections import Counter
 
-from boards.pack import action_log, charts
+from boards.pack import action_log, charts, glance
 from boards.pack import exceptions as pack_exceptions
 from boards.pack import measures as pack_measures
 from boards.pack import risks as pack_risks
@@ -83,6 +83,7 @@ def summary(snapshot: Snapshot, actions: list[dict], coverage: list[dict]) -> di
         "done": done,
         "percent_complete": round(100 * done / len(actions)) if actions else 0,
         "overdue": sum(1 for a in actions if a["days_overdue"]),
+        "red": totals.get(Rag.RED, 0),
         "key_actions": [a for a in actions if a["is_key"]],
         "coverage": _coverage_counts(coverage),
         "chart": charts.data_uri(charts.rag_by_theme(rows)) if rows else None,
@@ -203,9 +204,22 @@ def build(snapshot: Snapshot) -> dict:
     coverage = recommendations(snapshot, actions)
     board_log = action_log.section(snapshot)
     measure_section = pack_measures.section(snapshot)
+    risks = pack_risks.register(snapshot, movement)
+    visits = since_last_visit(snapshot)
+    pack_summary = summary(snapshot, actions, coverage)
+    at_a_glance = glance.front(
+        snapshot,
+        actions=actions,
+        coverage=coverage,
+        measure_section=measure_section,
+        risks=risks,
+        visits=visits,
+    )
     return {
         "as_at": as_at,
-        "summary": summary(snapshot, actions, coverage),
+        "summary": pack_summary,
+        "glance": at_a_glance,
+        "cover_summary": glance.cover_summary(pack_summary, at_a_glance, movement),
         "movement": movement,
         "movement_lists": movement_lists(movement),
         "previous_as_at": as_date(movement["previous_as_at"]),
@@ -214,11 +228,11 @@ def build(snapshot: Snapshot) -> dict:
         "recommendations": coverage,
         "measures": measure_section["rows"],
         "measure_table": measure_section,
-        "risks": pack_risks.register(snapshot, movement),
+        "risks": risks,
         "meeting_actions": board_log["rows"],
         "action_log": board_log,
         "appendix": appendix(snapshot, actions),
-        "visits": since_last_visit(snapshot),
+        "visits": visits,
     }
 
 

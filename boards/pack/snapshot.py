@@ -63,7 +63,11 @@ def _number(value) -> float | None:
     return None if value is None else float(value)
 
 
-def take_snapshot(*, plan: Plan, as_at: datetime.date, board=None, meeting=None) -> PlanAsAt:
+def take_snapshot(
+    *, plan: Plan, as_at: datetime.date, board=None, meeting=None, visits: bool = True
+) -> PlanAsAt:
+    """The plan as at the date; `visits=False` leaves the monitoring visits out (three queries),
+    for a caller that only compares actions and risks, as the dashboard's movement does."""
     cutoff = end_of_day(as_at)
     # Historical rows rather than as_of()'s instances: Action's history leaves out updated_at,
     # and simple-history fetches left-out fields with one query per instance.
@@ -133,7 +137,7 @@ def take_snapshot(*, plan: Plan, as_at: datetime.date, board=None, meeting=None)
             }
             for m in meeting_actions
         ],
-        "visits": _visits(plan, actions=action_rows, as_at=as_at, cutoff=cutoff),
+        "visits": _visits(plan, actions=action_rows, as_at=as_at, cutoff=cutoff) if visits else [],
     }
 
 
@@ -213,6 +217,20 @@ def _evidence_counts(action_ids: list[int], *, cutoff) -> dict[int, int]:
     )
 
 
+def _latest_due_revisions(action_ids: list[int], *, cutoff) -> dict[int, tuple[str, bool]]:
+    """Each action's latest due-date revision by the cut-off: the reason given, and whether a
+    board decision made it."""
+    latest: dict[int, tuple[str, bool]] = {}
+    revisions = ProgressUpdate.objects.filter(
+        due_revision_q(), action_id__in=action_ids, at__lte=cutoff
+    ).order_by("at", "pk")
+    for action_id, reason, decision_url in revisions.values_list(
+        "action_id", "reason", "decision_url"
+    ):
+        latest[action_id] = (reason, bool(decision_url))
+    return latest
+
+
 def _actions(plan, actions, *, leads, links, as_at, cutoff) -> list[ActionRow]:
     ids = [a.id for a in actions]
     updates = {
@@ -228,6 +246,7 @@ def _actions(plan, actions, *, leads, links, as_at, cutoff) -> list[ActionRow]:
         .values_list("id", "first")
     )
     evidence = _evidence_counts(ids, cutoff=cutoff)
+    revisions = _latest_due_revisions(ids, cutoff=cutoff)
     recs_of = links[LinkChange.Link.RECOMMENDATION]
     co_leads_of = links[LinkChange.Link.CO_LEAD]
     rows = []
@@ -263,9 +282,12 @@ def _actions(plan, actions, *, leads, links, as_at, cutoff) -> list[ActionRow]:
                 ),
                 "commentary": action.commentary,
                 "expected_impact": action.expected_impact,
+                "impact_evidence": action.impact_evidence,
                 "recommendation_ids": recs_of.get(action.id, []),
                 "last_update_on": _iso(timezone.localdate(last)) if last else None,
                 "due_revisions": update.get("revisions", 0),
+                "due_revision_reason": revisions.get(action.id, ("", False))[0],
+                "due_revision_decided": revisions.get(action.id, ("", False))[1],
                 "evidence_count": evidence.get(action.id, 0),
             }
         )

@@ -13,7 +13,7 @@ def since_last_visit(snapshot: Snapshot) -> dict | None:
         return None
     latest, *earlier = visits
     earlier_unanswered = [
-        {**finding, "visit": _visit_name(visit)}
+        {**finding, "visit": visit_name(visit)}
         for visit in earlier
         for finding in visit["findings"]
         if not finding["answered_by"]
@@ -32,6 +32,6 @@ def since_last_visit(snapshot: Snapshot) -> dict | None:
     }
 
 
-def _visit_name(visit) -> str:
+def visit_name(visit) -> str:
     day = datetime.date.fromisoformat(visit["visited_on"])
     return f"{visit['kind']}, {day:%-d %B %Y}"

@@ -10,6 +10,7 @@ from django.db import transaction
 from improvement.models import Action, Evidence, ProgressUpdate, Status
 from improvement.permissions import can_update_action
 from improvement.services import steps
+from improvement.tasks import tell_sign_off_requested
 
 EVIDENCE_MISSING = "Choose a file or give a link."
 DUE_DATE_REQUIRED = "Give the new due date."
@@ -86,9 +87,12 @@ def update_action(
             description=evidence_description,
         )
     steps.copy_back(action, locked)
-    return UpdateResult(
+    result = UpdateResult(
         update=update, evidence=evidence, sign_off_requested=asks_sign_off and update is not None
     )
+    if result.sign_off_requested:
+        steps.tell_of(update, task=tell_sign_off_requested, at=at)
+    return result
 
 
 @transaction.atomic

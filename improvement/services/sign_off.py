@@ -10,6 +10,7 @@ from improvement.permissions import can_sign_off, can_update_action
 from improvement.querysets import SENT_BACK_PREFIX
 from improvement.rag import completed_rag
 from improvement.services import steps
+from improvement.tasks import tell_sent_back, tell_sign_off_requested
 
 NOT_AWAITING_SIGN_OFF = "This action is not awaiting sign-off."
 SEND_BACK_REASON_REQUIRED = "Say why the action is being sent back."
@@ -43,6 +44,7 @@ def request_sign_off(
     )
     steps.save(locked, update, by=by)
     steps.copy_back(action, locked)
+    steps.tell_of(update, task=tell_sign_off_requested, at=at)
     return update
 
 
@@ -100,4 +102,5 @@ def send_back(
     )
     steps.save(locked, update, by=by)
     steps.copy_back(action, locked)
+    steps.tell_of(update, task=tell_sent_back, at=at)
     return update

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from improvement.models import DONE_STATUSES, Action, Evidence, ProgressUpdate, Rag, Status
 from improvement.uploads import validate_evidence_file
+from notices.services import tell_on_commit
 
 COMMENTARY_REQUIRED = "Say what has changed: commentary is required when the RAG or status changes."
 COMMENTARY_REQUIRED_RED_AMBER = "Commentary is required for a red or amber RAG."
@@ -229,3 +230,10 @@ def attach(locked: Action, update: ProgressUpdate, *, by, file, link, descriptio
     evidence._history_date = update.at
     evidence.save()
     return evidence
+
+
+def tell_of(update: ProgressUpdate, *, task, at) -> None:
+    """After the commit, `task` decides who hears of the update (improvement/tasks.py)."""
+    # A write dated in the past (the demo loader's invented history) is not news to anyone.
+    if at is None:
+        tell_on_commit(task, update.pk)

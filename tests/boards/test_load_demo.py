@@ -317,6 +317,8 @@ def test_demo_logins_prints_each_login_with_its_role(plan):
     for login in DEMO_LOGINS:
         assert f"{login.username} / {login.password}" in out.getvalue()
         assert login.role in out.getvalue()
+        # Every demo user has an address, so notifications and password reset reach them.
+        assert f"e-mail {login.username}@wirral-demo.example" in out.getvalue()
 
 
 def test_demo_logins_says_so_when_there_are_none(plan):

@@ -14,6 +14,7 @@ from django.utils import timezone
 from fontTools.ttLib import TTFont
 from pdfua import default_registry
 from pdfua import validate as pdfua_validate
+from pypdf import PdfReader
 
 from bench.bench_pack import _demo, _synthetic_plan
 from boards.pack import charts, glyphs
@@ -222,8 +223,8 @@ def test_the_contents_is_one_link_per_entry_without_leader_dots(demo):
     assert len(links) == len(contents.find("LI")) > 4
     assert all(link.links == 1 and link.find("Link") == [link] for link in links)
     assert "..." not in contents.text
-    # The page number follows its entry, outside the link: "1. Summary 3".
-    assert re.search(r"Summary \d+", contents.text)
+    # The page number follows its entry, outside the link: "1. At a glance 3".
+    assert re.search(r"At a glance \d+", contents.text)
     assert all(not re.search(r"\d", link.text) for link in links)
 
 
@@ -323,3 +324,51 @@ def test_charts_draw_opaque_bars_and_lines():
     assert set(series) == {("1", "1")}
     for colour in charts.RAG_COLOURS.values():
         assert colour in svg
+
+
+def _in_reading_order(element, inside=()):
+    yield element, inside
+    for child in element.children:
+        yield from _in_reading_order(child, (*inside, element))
+
+
+def test_no_heading_is_left_alone_at_the_foot_of_a_page(pack):
+    order = list(_in_reading_order(pack.tags.document))
+    alone, checked = [], 0
+    for n, (heading, _) in enumerate(order):
+        # A heading's text may sit in its own marked content or in spans inside it.
+        pages = [page for e in heading.walk() for page, _ in e.mcids]
+        if not (re.fullmatch(r"H\d", heading.role) and pages):
+            continue
+        checked += 1
+        following = next(
+            (e for e, inside in order[n + 1 :] if e.mcids and heading not in inside), None
+        )
+        if following and min(p for p, _ in following.mcids) > max(pages):
+            alone.append(heading.text)
+
+    assert checked > 5
+    assert alone == []
+
+
+def _text_sizes(pdf: bytes) -> dict[float, int]:
+    sizes: dict[float, int] = {}
+
+    def visit(text, cm, tm, font, size):
+        if text.strip():
+            scale = (tm[0] ** 2 + tm[1] ** 2) ** 0.5 * (cm[0] ** 2 + cm[1] ** 2) ** 0.5
+            key = round(size * scale, 1)
+            sizes[key] = sizes.get(key, 0) + len(text.strip())
+
+    for page in PdfReader(io.BytesIO(pdf)).pages:
+        page.extract_text(visitor_text=visit)
+    return sizes
+
+
+def test_text_reads_at_ten_points_and_tables_and_running_heads_at_nine_at_least(pack):
+    sizes = _text_sizes(pack.pdf)
+
+    assert min(sizes) >= 9
+    # The tables are most of the words; the body text is the next most common size.
+    assert max(sizes, key=sizes.get) == 9
+    assert sorted(sizes, key=sizes.get)[-2] == 10

@@ -19,7 +19,9 @@ from tests.boards.conftest import pdf_pages
 from tests.boards.demo_fixture import load_demo_twice
 
 SECTIONS = (
-    "Summary",
+    "At a glance",
+    "Movement since the last pack",
+    "Key actions",
     "Exceptions",
     "Recommendations",
     "Measures",
@@ -138,7 +140,9 @@ def _expected_theme_rows(plan, today) -> list[str]:
 def test_the_pack_as_at_today_summary_matches_the_plan_theme_by_theme(todays_pack):
     pack, pages = todays_pack
     text = re.sub(r"\s+", " ", " ".join(pages))
-    summary = text[text.index("Summary 1") : text.index("Exceptions (")]
+    glance = text[text.index("At a glance") : text.index("Decisions for the board")]
+    # Each count is followed by its change since the last pack, in brackets: "12 (+1)".
+    summary = re.sub(r" \((?:[+−]\d+|0)\)", "", glance)
 
     for row in _expected_theme_rows(pack.plan, timezone.localdate()):
         assert row in summary

@@ -23,6 +23,7 @@ def _action(reference, rag, *, done=False, overdue=0, due="2018-03-31", revision
         "days_overdue": overdue,
         "due_on": due,
         "due_revisions": revisions,
+        "theme_id": 1,
     }
 
 
@@ -36,7 +37,8 @@ def _risk(reference, score, residual=None):
 
 
 def _snapshot(as_at, actions, risks=()):
-    return {"as_at": as_at, "actions": list(actions), "risks": list(risks)}
+    themes = [{"id": 1, "name": "Practice"}]
+    return {"as_at": as_at, "themes": themes, "actions": list(actions), "risks": list(risks)}
 
 
 JANUARY = _snapshot(
@@ -87,6 +89,14 @@ def test_movement_sorts_each_change_into_its_kind():
     # R1 is watched after controls (12 → 15); R2 has no residual score, so before (9 → 6).
     assert [(r["reference"], r["from"], r["to"]) for r in moved["risks_rose"]] == [("R1", 12, 15)]
     assert [(r["reference"], r["from"], r["to"]) for r in moved["risks_fell"]] == [("R2", 9, 6)]
+
+
+def test_movement_freezes_the_previous_packs_figures_by_theme():
+    [practice] = movement(JANUARY, FEBRUARY)["previous_themes"]
+
+    assert practice["name"] == "Practice"
+    assert practice["rags"] == {Rag.RED: 1, Rag.GREEN: 2, Rag.AMBER: 3}
+    assert (practice["total"], practice["done"], practice["overdue"]) == (6, 0, 0)
 
 
 def test_the_first_pack_has_nothing_to_compare_with():

@@ -20,7 +20,9 @@ from improvement.services import record_progress
 from tests.boards.conftest import MARKUP, pdf_pages
 
 SECTIONS = [
-    "Summary",
+    "At a glance",
+    "Movement since the last pack",
+    "Key actions",
     "Exceptions",
     "Recommendations",
     "Measures",
@@ -79,7 +81,8 @@ def test_an_issued_pack_has_every_section_and_a_running_header_and_footer(story,
     for title in SECTIONS:
         assert re.search(rf"{re.escape(title)} ?\d+", contents), title
         start = int(re.search(rf"{re.escape(title)} ?(\d+)", contents)[1])
-        assert pages[start - 1].lstrip().startswith(title), title
+        # Sections flow on: the contents names the page each one's heading is on.
+        assert re.search(rf"^\s*{re.escape(title)}", pages[start - 1], re.MULTILINE), title
     # The reading copy: the full action plan is left to the archive copy, and it says so.
     assert "Appendix: the full action plan" not in " ".join(pages)
     assert APPENDIX_ELSEWHERE in contents
@@ -87,14 +90,14 @@ def test_an_issued_pack_has_every_section_and_a_running_header_and_footer(story,
 
 def test_the_summary_counts_actions_by_rag_and_theme_coverage_and_movement(issued):
     text = _flat(" ".join(pdf_pages(_stored_pdf(issued))))
-    summary = text[text.index("Summary 5 actions") : text.index("Exceptions (")]
+    summary = text[text.index("At a glance 5 actions") : text.index("Exceptions (")]
 
     assert "5 actions; 1 complete (20% complete); 1 overdue." in summary
-    # Theme rows: Red, Amber, Green, Blue, Not rated, Total.
-    assert "People 1 1 0 0 0 2" in summary
-    assert "Practice 1 0 0 1 1 3" in summary
-    assert "All themes 2 1 0 1 1 5" in summary
-    assert "Fully covered 1 Partly covered 1 Not covered 1" in summary
+    # Theme rows: Red, Amber, Green, Blue, Not rated, Total, Complete, Overdue.
+    assert "People 1 1 0 0 0 2 0 (0%) 1" in summary
+    assert "Practice 1 0 0 1 1 3 1 (33%) 0" in summary
+    assert "All themes 2 1 0 1 1 5 1 (20%) 1" in summary
+    assert "Of 3 recommendations: fully covered 1, partly covered 1, not covered 1." in summary
     assert "This is the first issued pack for this plan" in summary
     assert "P1 Recruit ten permanent social workers" in summary  # the key action
 
@@ -200,6 +203,8 @@ def test_markup_in_user_text_is_printed_as_text_and_fetches_nothing(issued):
     assert {url.split(":")[0] for url in fetcher.requested} == {"https", "data"}
     assert [u for u in fetcher.requested if u.startswith("https")] == [
         "https://pack.invalid/static/boards/pack.css",
+        "https://pack.invalid/static/boards/fonts/LiberationSans-Regular.ttf",
+        "https://pack.invalid/static/boards/fonts/LiberationSans-Bold.ttf",
         "https://pack.invalid/static/boards/fonts/Symbola-symbols.ttf",
     ]
 

@@ -139,7 +139,7 @@ def test_a_version_2_snapshot_upgrades_step_by_step_and_stays_as_stored():
 
     assert stored["version"] == 2
     assert problems(upgraded, schema.Snapshot) == []
-    assert upgraded["version"] == schema.VERSION == 4
+    assert upgraded["version"] == schema.VERSION == 5
     assert [
         (row["text"], row["status"], row["closed_on"], row["note"], row["carried_forward"])
         for row in upgraded["meeting_actions"]
@@ -147,10 +147,12 @@ def test_a_version_2_snapshot_upgrades_step_by_step_and_stays_as_stored():
     assert stored == kept
 
 
-def test_a_version_1_snapshot_takes_both_steps():
+def test_a_version_1_snapshot_takes_every_step():
     upgraded = schema.upgrade(_stored_v1())
 
-    assert upgraded["version"] == 4
+    assert upgraded["version"] == 5
+    assert upgraded["movement"]["previous_themes"] is None
+    assert {a["impact_evidence"] for a in upgraded["actions"]} == {""}
     assert {row["status"] for row in upgraded["meeting_actions"]} == {"open"}
     assert {a["evidence_count"] for a in upgraded["actions"]} == {None}
 

@@ -88,8 +88,8 @@ def test_gathering_a_snapshot_costs_the_same_queries_for_5_or_500_actions(db):
     assert len(large["meeting_actions"]) == 2
     # 20: themes, objectives, leads, evidence and links read as they were, and when history
     # began (was 16), and the plan's monitoring visits (their findings and answers are read
-    # only when it has some).
-    assert small_queries == large_queries == 21
+    # only when it has some), and the reasons given for due-date revisions.
+    assert small_queries == large_queries == 22
 
 
 def test_the_snapshot_shows_the_plan_as_it_stood_at_the_as_at_date(story, officer):

@@ -345,10 +345,13 @@ def test_the_movement_heading_moves_with_its_first_lines_and_each_list_heading_w
     html = render_html(_snapshot())
     css = (pathlib.Path(__file__).parents[2] / "static" / "boards" / "pack.css").read_text()
 
-    head = re.search(r'<div class="movement-head">\s*<h3>Movement since the last pack</h3>', html)
+    head = re.search(
+        r'<div class="movement-head">\s*<h2 id="movement-title">Movement since the last pack</h2>',
+        html,
+    )
     assert head
     assert ".movement-head { break-inside: avoid; }" in css
-    assert ".movement-list h4 { break-after: avoid;" in css
+    assert ".movement-list h3 { break-after: avoid;" in css
     assert (
         "truncatechars"
         not in (

@@ -103,7 +103,7 @@ def test_a_pack_issued_before_visits_were_frozen_reads_as_having_none(plan, answ
 
     upgraded = upgrade(version_3)
 
-    assert (upgraded["version"], upgraded["visits"]) == (4, [])
+    assert (upgraded["version"], upgraded["visits"]) == (5, [])
     assert SECTION not in render_html(version_3)
 
 

@@ -6,6 +6,7 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
 from improvement.models import Action, Status
+from notices.models import Kind, Notification
 from tests.browser.conftest import sign_in
 
 pytestmark = pytest.mark.browser
@@ -93,3 +94,21 @@ def test_the_lock_out_and_password_reset_pages_have_no_wcag_violations(
     found["reset with errors"] = wcag_violations(page)
 
     assert found == {name: [] for name in found}
+
+
+def test_the_notification_pages_have_no_wcag_violations(page, live_server, officer):
+    Notification.objects.create(
+        user=officer,
+        kind=Kind.SENT_BACK,
+        about="update:1",
+        subject="A1 was sent back",
+        text="The reason: the audit covers only one team.",
+        link="/",
+    )
+    sign_in(page, live_server, "officer")
+    found = {}
+    for name, url in {"list": "/notifications/", "settings": "/notifications/settings/"}.items():
+        page.goto(f"{live_server.url}{url}")
+        found[name] = wcag_violations(page)
+
+    assert found == {"list": [], "settings": []}

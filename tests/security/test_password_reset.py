@@ -2,16 +2,14 @@
 says it sent one it could not."""
 
 import re
-import socket
-from email import message_from_bytes
 
 import pytest
-from aiosmtpd.controller import Controller
 from django.core.exceptions import ImproperlyConfigured
 from django.test import Client
 
 from config.mail import CONSOLE_BACKEND, SMTP_BACKEND, email_settings
 from improvement.accounts import RESET_NOT_SENT
+from tests.mailbox import Mailbox, free_port, smtp_server, use_smtp
 
 RESET_URLS = [
     "/accounts/password_reset/",
@@ -20,57 +18,6 @@ RESET_URLS = [
     "/accounts/reset/done/",
 ]
 NEW = "a new and much longer passphrase 42"
-
-
-class Mailbox:
-    """An SMTP server's handler that keeps what arrives, or refuses every sender."""
-
-    def __init__(self, *, refuse_senders: bool = False):
-        self.messages = []
-        self.refuse_senders = refuse_senders
-
-    async def handle_MAIL(self, server, session, envelope, address, mail_options):
-        if self.refuse_senders:
-            return "550 5.7.1 Sender refused by policy"
-        envelope.mail_from = address
-        return "250 OK"
-
-    async def handle_DATA(self, server, session, envelope):
-        self.messages.append((envelope.rcpt_tos, message_from_bytes(envelope.content)))
-        return "250 Message accepted"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def use_smtp(settings, port: int) -> None:
-    settings.EMAIL_BACKEND = SMTP_BACKEND
-    settings.EMAIL_HOST = "127.0.0.1"
-    settings.EMAIL_PORT = port
-    settings.EMAIL_HOST_USER = ""
-    settings.EMAIL_HOST_PASSWORD = ""
-    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
-    settings.EMAIL_TIMEOUT = 5
-    settings.EMAIL_CONFIGURED = True
-    settings.DEFAULT_FROM_EMAIL = "tracker@council.example"
-
-
-def smtp_server(settings, handler):
-    controller = Controller(handler, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    use_smtp(settings, controller.port)
-    return controller
-
-
-@pytest.fixture
-def mailbox(settings):
-    handler = Mailbox()
-    controller = smtp_server(settings, handler)
-    yield handler
-    controller.stop()
 
 
 @pytest.fixture
@@ -108,18 +55,22 @@ def test_with_e_mail_the_sign_in_page_offers_the_reset(client, settings, db):
 
 
 def test_an_officer_resets_their_password_through_a_real_mail_server(
-    client, officer, mailbox, caplog
+    client, officer, mailbox, django_capture_on_commit_callbacks
 ):
-    response = ask_for_reset(client, "officer@council.example")
+    with django_capture_on_commit_callbacks(execute=True) as sent:
+        response = ask_for_reset(client, "officer@council.example")
 
     assert response.status_code == 302
     assert response["Location"] == "/accounts/password_reset/done/"
-    [(recipients, message)] = mailbox.messages
-    assert recipients == ["officer@council.example"]
-    assert message["From"] == "tracker@council.example"
-    assert message["Subject"] == "Reset your Improvement Tracker password"
-    body = message.get_payload(decode=True).decode()
-    link = re.search(r"http://testserver(/accounts/reset/\S+/)", body).group(1)
+    # Written and sent by the worker's task once the request committed, never in the request.
+    assert len(sent) == 1
+    [arrived] = mailbox.arrived
+    assert arrived.recipients == ["officer@council.example"]
+    assert arrived.message["From"] == "tracker@council.example"
+    assert arrived.subject == "Reset your Improvement Tracker password"
+    link = re.search(r"http://testserver(/accounts/reset/\S+/)", arrived.text).group(1)
+    assert f'href="http://testserver{link}"' in arrived.html
+    assert "Improvement Tracker" in arrived.html
 
     form = client.get(link, follow=True)
     assert "Choose a new password" in form.content.decode()
@@ -132,12 +83,24 @@ def test_an_officer_resets_their_password_through_a_real_mail_server(
     assert "This link does not work" in client.get(link, follow=True).content.decode()
 
 
-def test_an_address_with_no_account_gets_the_same_answer_and_no_message(client, officer, mailbox):
-    known = ask_for_reset(client, "officer@council.example")
-    unknown = ask_for_reset(Client(), "nobody@council.example")
+def test_the_page_after_asking_says_the_message_is_on_its_way_not_that_it_arrived(
+    client, officer, mailbox
+):
+    page = client.get(ask_for_reset(client, "officer@council.example")["Location"])
+
+    assert "is on its way" in page.content.decode()
+    assert "we have sent" not in page.content.decode()
+
+
+def test_an_address_with_no_account_gets_the_same_answer_and_no_message(
+    client, officer, mailbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        known = ask_for_reset(client, "officer@council.example")
+        unknown = ask_for_reset(Client(), "nobody@council.example")
 
     assert (unknown.status_code, unknown["Location"]) == (known.status_code, known["Location"])
-    assert [to for to, _ in mailbox.messages] == [["officer@council.example"]]
+    assert [each.recipients for each in mailbox.arrived] == [["officer@council.example"]]
 
 
 @pytest.mark.parametrize("server", ["closed_port", "refusing_server"])
@@ -192,6 +155,16 @@ SMTP = {"EMAIL_BACKEND": SMTP_BACKEND, "EMAIL_CONFIGURED": True, "EMAIL_TIMEOUT"
             {"EMAIL_PORT": 465, "EMAIL_USE_SSL": True},
         ),
         (
+            {"EMAIL_URL": "smtp://relay.example?tls=1"},
+            False,
+            {"EMAIL_PORT": 587, "EMAIL_USE_TLS": True, "EMAIL_USE_SSL": False},
+        ),
+        (
+            {"EMAIL_URL": "smtp://relay.example:2465?ssl=true"},
+            False,
+            {"EMAIL_PORT": 2465, "EMAIL_USE_TLS": False, "EMAIL_USE_SSL": True},
+        ),
+        (
             {
                 "EMAIL_HOST": "relay.example",
                 "EMAIL_PORT": "2587",
@@ -226,6 +199,7 @@ def test_e_mail_settings_come_from_the_environment_and_a_mail_server_always_wins
         {"EMAIL_URL": "imap://mail.example"},
         {"EMAIL_URL": "smtp://"},
         {"EMAIL_URL": "smtp://mail.example:port"},
+        {"EMAIL_URL": "smtp://mail.example?tls=1&ssl=1"},
         {"EMAIL_HOST": "mail.example", "EMAIL_USE_TLS": "1", "EMAIL_USE_SSL": "1"},
         {"EMAIL_HOST": "mail.example", "EMAIL_PORT": "twenty-five"},
     ],

@@ -10,10 +10,10 @@ class Command(BaseCommand):
     help = "Print the demo logins that load_demo created, with each one's role."
 
     def handle(self, *args, **options):
-        existing = set(
+        existing = dict(
             get_user_model()
             .objects.filter(username__in=[login.username for login in DEMO_LOGINS])
-            .values_list("username", flat=True)
+            .values_list("username", "email")
         )
         logins = [login for login in DEMO_LOGINS if login.username in existing]
         if not logins:
@@ -22,5 +22,5 @@ class Command(BaseCommand):
         self.stdout.write("Demo logins (http://127.0.0.1:8000/):")
         for login in logins:
             self.stdout.write(f"  {login.username} / {login.password}")
-            self.stdout.write(f"      {login.role}")
+            self.stdout.write(f"      {login.role}; e-mail {existing[login.username] or 'none'}")
             self.stdout.write(f"      Try: {login.try_this}")
