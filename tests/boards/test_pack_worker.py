@@ -173,3 +173,37 @@ def test_a_retry_goes_back_to_the_queue_and_the_worker_issues_it(lead, story, ru
 
     pack.refresh_from_db()
     assert (pack.status, pack.stage, pack.version) == ("issued", "stored", 1)
+
+
+def test_a_build_given_up_as_stuck_and_retried_leaves_the_retry_to_issue_the_pack(
+    lead, story, run_worker, monkeypatch, settings
+):
+    # Every build reads as stuck at once, so the lead may retry while the worker is building.
+    settings.PACK_BUILD_TIMEOUT_MINUTES = 0
+    _issue(lead, story)
+    pack = Pack.objects.get()
+    first_attempt = pack.build_started_at
+    snapshot, render_pdf = services.pack_snapshot, services.render_pdf
+    stages_of_the_retry = []
+
+    def retried_while_snapshotting(*args, **kwargs):
+        if Pack.objects.get().build_started_at == first_attempt:
+            lead.post(reverse("boards:retry", kwargs={"pk": pack.pk}))
+        return snapshot(*args, **kwargs)
+
+    def rendering(html):
+        stages_of_the_retry.append(Pack.objects.get().stage)
+        return render_pdf(html)
+
+    monkeypatch.setattr(services, "pack_snapshot", retried_while_snapshotting)
+    monkeypatch.setattr(services, "render_pdf", rendering)
+
+    run_worker()
+
+    # The first attempt reached "render" too late to move the retry's stage, which was queued
+    # again; the retry then built and issued the pack, once.
+    assert stages_of_the_retry == ["queued", "render"]
+    pack.refresh_from_db()
+    assert (pack.status, pack.stage) == ("issued", "stored")
+    assert pack.build_started_at > first_attempt
+    assert DBTaskResult.objects.filter(status=TaskResultStatus.SUCCESSFUL).count() == 2
