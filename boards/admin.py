@@ -131,7 +131,7 @@ class MeetingActionAdmin(SimpleHistoryAdmin):
 class PackAdmin(admin.ModelAdmin):
     """Read-only: packs are issued through the issue page or `board_pack`, and never edited."""
 
-    list_display = ["__str__", "board", "as_at", "version", "status", "pages", "issued_at"]
+    list_display = ["__str__", "board", "as_at", "version", "status", "stage", "pages", "issued_at"]
     list_select_related = ["plan", "board"]
     list_filter = ["status", "plan__authority", "board", "plan"]
     ordering = ["plan", "-as_at", "-version"]

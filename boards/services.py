@@ -15,7 +15,8 @@ from boards.models import Pack, PackIsFinal
 from boards.notifying import tell_pack_issued
 from boards.pack import pipeline
 from boards.pack.history import before_history_warning
-from boards.pack.render import RenderedPack
+from boards.pack.render import RenderedPack, render_html, render_pdf
+from boards.pack.snapshot import pack_snapshot
 from improvement.models import PlanRole
 from improvement.permissions import can_issue_pack
 from notices.services import tell_on_commit
@@ -122,6 +123,7 @@ def minutes(count: int) -> str:
 
 def _start_build(pack: Pack, *, by, now: datetime.datetime) -> None:
     pack.status = Pack.PackStatus.BUILDING
+    pack.stage = Pack.Stage.QUEUED
     pack.error = ""
     pack.requested_by = by
     pack.build_started_at = now
@@ -151,30 +153,45 @@ def _validate(*, plan, board, as_at, meeting) -> None:
 
 def build_pack(*, pack_id: int) -> Pack:
     """Take the snapshot, render its reading and archive copies and issue the pack; a failure is
-    recorded, not hidden."""
+    recorded, not hidden.
+
+    The stage is stored as the build goes, for the status page (the pipeline's steps, taken one
+    by one here so each can be told).
+    """
     pack = Pack.objects.select_related("plan", "board", "meeting").get(pk=pack_id)
     if pack.status == Pack.PackStatus.ISSUED:
         raise PackIsFinal
     try:
-        built = pipeline.build(
-            plan=pack.plan,
-            as_at=pack.as_at,
-            board=pack.board,
-            meeting=pack.meeting,
-            version=pack.version,
+        _reach(pack, Pack.Stage.SNAPSHOT)
+        snapshot = pack_snapshot(
+            plan=pack.plan, as_at=pack.as_at, board=pack.board, meeting=pack.meeting
         )
+        _reach(pack, Pack.Stage.RENDER)
+        html = render_html(snapshot, version=pack.version)
+        built = pipeline.BuiltPack(snapshot=snapshot, html=html, rendered=render_pdf(html))
         archive = pipeline.archive_copy(built, version=pack.version)
     except Exception as error:
         logger.exception("Board pack %s failed to build", pack.pk)
-        # Only this build's attempt: a build given up as stuck and retried meanwhile is not
-        # marked failed by the first attempt ending late.
-        failed = Pack.objects.filter(
-            pk=pack.pk, status=Pack.PackStatus.BUILDING, build_started_at=pack.build_started_at
-        ).update(status=Pack.PackStatus.FAILED, error=f"{type(error).__name__}: {error}"[:2000])
+        failed = _this_attempt(pack).update(
+            status=Pack.PackStatus.FAILED, error=f"{type(error).__name__}: {error}"[:2000]
+        )
         if failed:
             _tell_improvement_leads(pack)
         raise
     return _issue(pack, built, archive)
+
+
+def _this_attempt(pack: Pack):
+    """Only this build's attempt: a build given up as stuck and retried meanwhile neither fails
+    the pack nor moves the retry's stage by ending late."""
+    return Pack.objects.filter(
+        pk=pack.pk, status=Pack.PackStatus.BUILDING, build_started_at=pack.build_started_at
+    )
+
+
+def _reach(pack: Pack, stage: Pack.Stage) -> None:
+    # Its own short write, committed at once by the worker, so the status page sees it.
+    _this_attempt(pack).update(stage=stage)
 
 
 def _tell_improvement_leads(pack: Pack) -> None:
@@ -217,6 +234,7 @@ def _issue(pack: Pack, built: pipeline.BuiltPack, archive: RenderedPack) -> Pack
     locked.pages = built.rendered.pages
     locked.archive_pages = archive.pages
     locked.status = Pack.PackStatus.ISSUED
+    locked.stage = Pack.Stage.STORED
     locked.issued_by = locked.requested_by
     locked.issued_at = timezone.now()
     locked.save()
