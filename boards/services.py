@@ -15,8 +15,7 @@ from boards.models import Pack, PackIsFinal
 from boards.notifying import tell_pack_issued
 from boards.pack import pipeline
 from boards.pack.history import before_history_warning
-from boards.pack.render import RenderedPack, render_html, render_pdf
-from boards.pack.snapshot import pack_snapshot
+from boards.pack.render import RenderedPack
 from improvement.models import PlanRole
 from improvement.permissions import can_issue_pack
 from notices.services import tell_on_commit
@@ -155,20 +154,20 @@ def build_pack(*, pack_id: int) -> Pack:
     """Take the snapshot, render its reading and archive copies and issue the pack; a failure is
     recorded, not hidden.
 
-    The stage is stored as the build goes, for the status page (the pipeline's steps, taken one
-    by one here so each can be told).
+    The stage is stored as the build goes, for the status page (the pipeline tells each step).
     """
     pack = Pack.objects.select_related("plan", "board", "meeting").get(pk=pack_id)
     if pack.status == Pack.PackStatus.ISSUED:
         raise PackIsFinal
     try:
-        _reach(pack, Pack.Stage.SNAPSHOT)
-        snapshot = pack_snapshot(
-            plan=pack.plan, as_at=pack.as_at, board=pack.board, meeting=pack.meeting
+        built = pipeline.build(
+            plan=pack.plan,
+            as_at=pack.as_at,
+            board=pack.board,
+            meeting=pack.meeting,
+            version=pack.version,
+            on_stage=lambda stage: _reach(pack, Pack.Stage(stage)),
         )
-        _reach(pack, Pack.Stage.RENDER)
-        html = render_html(snapshot, version=pack.version)
-        built = pipeline.BuiltPack(snapshot=snapshot, html=html, rendered=render_pdf(html))
         archive = pipeline.archive_copy(built, version=pack.version)
     except Exception as error:
         logger.exception("Board pack %s failed to build", pack.pk)

@@ -5,6 +5,7 @@ copy, which adds the full action plan as an appendix.
 """
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from boards.pack.render import RenderedPack, render_html, render_pdf
@@ -27,9 +28,14 @@ def build(
     draft=False,
     version=None,
     appendix=False,
+    on_stage: Callable[[str], None] | None = None,
 ) -> BuiltPack:
-    """The reading copy, or with `appendix` the archive copy."""
+    """The reading copy, or with `appendix` the archive copy. `on_stage` is told "snapshot" and
+    "render" as each step begins (a worker's build stores them for its status page)."""
+    tell = on_stage or (lambda stage: None)
+    tell("snapshot")
     snapshot = pack_snapshot(plan=plan, as_at=as_at, board=board, meeting=meeting)
+    tell("render")
     html = render_html(snapshot, draft=draft, version=version, appendix=appendix)
     return BuiltPack(snapshot=snapshot, html=html, rendered=render_pdf(html))
 
