@@ -79,7 +79,7 @@ def test_both_copies_come_from_the_one_snapshot_and_print_the_same_figures(issue
     def up_to(text: str, end: str) -> str:
         # The running footer's "Page n of N" differs: N is larger in the archive copy.
         text = re.sub(r"Page \d+ of \d+", "", text)
-        start = text.index("Summary 5 actions")
+        start = text.index("At a glance 5 actions")
         return text[start : text.index(end, start)]
 
     assert "5 actions; 1 complete (20% complete); 1 overdue." in reading
