@@ -23,17 +23,20 @@ $(STAMP): pyproject.toml | $(PY)
 
 install: $(STAMP)  ## make .venv/ with the project and its dev tools
 
-run: install  ## try it: migrate, demo plan and users, runserver with DEBUG on
+# The task worker runs beside the server and builds the packs; Ctrl-C stops both (bin/together).
+run: install  ## try it: migrate, demo plan and users, runserver and the task worker, DEBUG on
 	DEBUG=1 $(PY) manage.py migrate --no-input
 	DEBUG=1 $(PY) manage.py load_demo
 	@DEBUG=1 $(PY) manage.py demo_logins
-	DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
+	DEBUG=1 bin/together "$(PY) manage.py runserver $(HOST):$(PORT)" "$(PY) manage.py db_worker"
 
 # bin/serve --check refuses before the install when SECRET_KEY or ALLOWED_HOSTS is missing.
-serve:  ## production: collectstatic, migrate, gunicorn, DEBUG off (needs SECRET_KEY, ALLOWED_HOSTS)
+# Gunicorn and the task worker side by side; a service manager may run bin/serve and bin/worker
+# as two services instead (docs/operations.md).
+serve:  ## production: migrate, gunicorn and the task worker, DEBUG off (needs SECRET_KEY, ALLOWED_HOSTS)
 	@bin/serve --check
 	@$(MAKE) --no-print-directory install
-	HOST=$(HOST) PORT=$(PORT) PY=$(PY) bin/serve
+	HOST=$(HOST) PORT=$(PORT) PY=$(PY) bin/together bin/serve bin/worker
 
 test: install  ## check migrations are complete, run the whole test suite
 	DEBUG=1 SECRET_KEY=makemigrations-check $(PY) manage.py makemigrations --check --dry-run

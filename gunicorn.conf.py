@@ -19,8 +19,8 @@ bind = [f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}
 # WEB_CONCURRENCY is the name hosting platforms use; otherwise Gunicorn's rule of thumb.
 workers = int(os.environ.get("WEB_CONCURRENCY") or multiprocessing.cpu_count() * 2 + 1)
 
-# Building a large board pack in the request takes 10-15 s on two cores (README, benchmarks);
-# the default 30 s leaves too little room on a busy machine.
+# Board packs build in the task worker (bin/worker), but a large spreadsheet import, or a pack
+# built in the request (the immediate task backend, 10-15 s on two cores), needs more than 30 s.
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "60"))
 graceful_timeout = 30
 # The proxy keeps connections to us open; a little longer than its idle timeout avoids resets.

@@ -2,6 +2,8 @@ from django import forms
 from django.contrib import admin
 from django.db import models
 from django.db.models import Count
+from django.urls import reverse
+from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
 from boards.models import (
@@ -139,12 +141,28 @@ class MeetingActionAdmin(SimpleHistoryAdmin):
 class PackAdmin(admin.ModelAdmin):
     """Read-only: packs are issued through the issue page or `board_pack`, and never edited."""
 
-    list_display = ["__str__", "board", "as_at", "version", "status", "pages", "issued_at"]
+    list_display = ["__str__", "board", "as_at", "version", "status", "stage", "pages", "issued_at"]
     list_select_related = ["plan", "board"]
     list_filter = ["status", "plan__authority", "board", "plan"]
     ordering = ["plan", "-as_at", "-version"]
-    exclude = ["snapshot"]
+    # The copies are linked through their permission-checked downloads, never the stored file.
+    exclude = ["snapshot", "pdf", "archive_pdf"]
+    readonly_fields = ["reading_copy", "archive_copy"]
     list_per_page = 50
+
+    @admin.display(description="Reading copy")
+    def reading_copy(self, obj):
+        return self._copy_link(obj.pdf, "boards:download", obj)
+
+    @admin.display(description="Archive copy")
+    def archive_copy(self, obj):
+        return self._copy_link(obj.archive_pdf, "boards:archive", obj)
+
+    @staticmethod
+    def _copy_link(stored, url_name: str, obj):
+        if not stored or not obj.is_issued:
+            return "–"
+        return format_html('<a href="{}">Download</a>', reverse(url_name, kwargs={"pk": obj.pk}))
 
     def has_add_permission(self, request):
         return False

@@ -340,6 +340,14 @@ class Pack(models.Model):
         ISSUED = "issued", "Issued"
         FAILED = "failed", "Failed"
 
+    class Stage(models.TextChoices):
+        """How far the build has gone: the status page shows it while the worker builds."""
+
+        QUEUED = "queued", "Waiting for the worker"
+        SNAPSHOT = "snapshot", "Reading the plan as at the date"
+        RENDER = "render", "Laying out the PDF"
+        STORED = "stored", "Stored"
+
     plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="packs")
     board = models.ForeignKey(Board, on_delete=models.PROTECT, related_name="packs")
     meeting = models.ForeignKey(
@@ -351,9 +359,15 @@ class Pack(models.Model):
     status = models.CharField(
         max_length=10, choices=PackStatus.choices, default=PackStatus.BUILDING
     )
+    # The stage a failed build reached is kept: it says where it failed.
+    stage = models.CharField(max_length=10, choices=Stage.choices, default=Stage.QUEUED)
     snapshot = models.JSONField(default=dict, blank=True)
     pdf = models.FileField(upload_to=PrivateName("packs", suffix=".pdf"), blank=True)
     pages = models.PositiveSmallIntegerField(null=True, blank=True)
+    # The archive copy: the reading copy (pdf) with the full action plan as an appendix, from
+    # the same snapshot. Packs issued before there were two copies have none.
+    archive_pdf = models.FileField(upload_to=PrivateName("packs", suffix=".pdf"), blank=True)
+    archive_pages = models.PositiveSmallIntegerField(null=True, blank=True)
     error = models.TextField(blank=True)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -430,6 +444,16 @@ class Pack(models.Model):
         timeout = datetime.timedelta(minutes=settings.PACK_BUILD_TIMEOUT_MINUTES)
         return self.status == self.PackStatus.BUILDING and self.building_for(now=now) >= timeout
 
+    def stages(self) -> list[tuple[str, str]]:
+        """Each stage of the build with "done", "now" or "to come", for the status page."""
+        reached = self.Stage.values.index(self.stage)
+        if self.is_issued:
+            reached += 1
+        return [
+            (label, "done" if index < reached else "now" if index == reached else "to come")
+            for index, label in enumerate(self.Stage.labels)
+        ]
+
     @property
     def is_issued(self) -> bool:
         return self.status == self.PackStatus.ISSUED
@@ -437,6 +461,10 @@ class Pack(models.Model):
     @property
     def filename(self) -> str:
         return f"{self.plan.slug}-board-pack-{self.as_at:%Y-%m-%d}-v{self.version}.pdf"
+
+    @property
+    def archive_filename(self) -> str:
+        return self.filename.removesuffix(".pdf") + "-archive.pdf"
 
 
 class ScheduledDraft(models.Model):

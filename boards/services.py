@@ -15,6 +15,7 @@ from boards.models import Pack, PackIsFinal
 from boards.notifying import tell_pack_issued
 from boards.pack import pipeline
 from boards.pack.history import before_history_warning
+from boards.pack.render import RenderedPack
 from improvement.models import PlanRole
 from improvement.permissions import can_issue_pack
 from notices.services import tell_on_commit
@@ -121,10 +122,11 @@ def minutes(count: int) -> str:
 
 def _start_build(pack: Pack, *, by, now: datetime.datetime) -> None:
     pack.status = Pack.PackStatus.BUILDING
+    pack.stage = Pack.Stage.QUEUED
     pack.error = ""
     pack.requested_by = by
     pack.build_started_at = now
-    pack.full_clean(exclude=["pdf"])
+    pack.full_clean(exclude=["pdf", "archive_pdf"])
     pack.save()
     pack_id = pack.pk
     transaction.on_commit(lambda: _enqueue(pack_id))
@@ -149,7 +151,11 @@ def _validate(*, plan, board, as_at, meeting) -> None:
 
 
 def build_pack(*, pack_id: int) -> Pack:
-    """Take the snapshot, render the PDF and issue the pack; a failure is recorded, not hidden."""
+    """Take the snapshot, render its reading and archive copies and issue the pack; a failure is
+    recorded, not hidden.
+
+    The stage is stored as the build goes, for the status page (the pipeline tells each step).
+    """
     pack = Pack.objects.select_related("plan", "board", "meeting").get(pk=pack_id)
     if pack.status == Pack.PackStatus.ISSUED:
         raise PackIsFinal
@@ -160,18 +166,31 @@ def build_pack(*, pack_id: int) -> Pack:
             board=pack.board,
             meeting=pack.meeting,
             version=pack.version,
+            on_stage=lambda stage: _reach(pack, Pack.Stage(stage)),
         )
+        archive = pipeline.archive_copy(built, version=pack.version)
     except Exception as error:
         logger.exception("Board pack %s failed to build", pack.pk)
-        # Only this build's attempt: a build given up as stuck and retried meanwhile is not
-        # marked failed by the first attempt ending late.
-        failed = Pack.objects.filter(
-            pk=pack.pk, status=Pack.PackStatus.BUILDING, build_started_at=pack.build_started_at
-        ).update(status=Pack.PackStatus.FAILED, error=f"{type(error).__name__}: {error}"[:2000])
+        failed = _this_attempt(pack).update(
+            status=Pack.PackStatus.FAILED, error=f"{type(error).__name__}: {error}"[:2000]
+        )
         if failed:
             _tell_improvement_leads(pack)
         raise
-    return _issue(pack, built)
+    return _issue(pack, built, archive)
+
+
+def _this_attempt(pack: Pack):
+    """Only this build's attempt: a build given up as stuck and retried meanwhile neither fails
+    the pack nor moves the retry's stage by ending late."""
+    return Pack.objects.filter(
+        pk=pack.pk, status=Pack.PackStatus.BUILDING, build_started_at=pack.build_started_at
+    )
+
+
+def _reach(pack: Pack, stage: Pack.Stage) -> None:
+    # Its own short write, committed at once by the worker, so the status page sees it.
+    _this_attempt(pack).update(stage=stage)
 
 
 def _tell_improvement_leads(pack: Pack) -> None:
@@ -199,7 +218,7 @@ def _tell_improvement_leads(pack: Pack) -> None:
 
 
 @transaction.atomic
-def _issue(pack: Pack, built: pipeline.BuiltPack) -> Pack:
+def _issue(pack: Pack, built: pipeline.BuiltPack, archive: RenderedPack) -> Pack:
     locked = Pack.objects.select_for_update().get(pk=pack.pk)
     if locked.status != Pack.PackStatus.BUILDING:
         raise PackIsFinal
@@ -207,10 +226,14 @@ def _issue(pack: Pack, built: pipeline.BuiltPack) -> Pack:
         # Given up as stuck and retried while this build ran: the retry issues the pack.
         logger.warning("Board pack %s: a stuck build finished after its retry began", pack.pk)
         return locked
+    # Both copies in the one save that issues the pack: once issued, the row never changes.
     locked.pdf.save(pack.filename, ContentFile(built.rendered.pdf), save=False)
+    locked.archive_pdf.save(pack.archive_filename, ContentFile(archive.pdf), save=False)
     locked.snapshot = built.snapshot
     locked.pages = built.rendered.pages
+    locked.archive_pages = archive.pages
     locked.status = Pack.PackStatus.ISSUED
+    locked.stage = Pack.Stage.STORED
     locked.issued_by = locked.requested_by
     locked.issued_at = timezone.now()
     locked.save()

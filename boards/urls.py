@@ -13,6 +13,7 @@ urlpatterns = [
     path("packs/<int:pk>/", views.pack_page, name="pack"),
     path("packs/<int:pk>/retry/", views.retry_pack, name="retry"),
     path("packs/<int:pk>/pdf/", views.pack_download, name="download"),
+    path("packs/<int:pk>/archive/", views.pack_archive_download, name="archive"),
     path("packs/<int:pk>/preview/", views.pack_preview, name="preview"),
     path("<int:pk>/meetings/new/", meeting_views.meeting_new, name="meeting_new"),
     path("meetings/<int:pk>/", meeting_views.meeting_page, name="meeting"),

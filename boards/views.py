@@ -175,18 +175,37 @@ def retry_pack(request, pk: int):
     return redirect(pack)
 
 
-@login_required
-@require_safe
-def pack_download(request, pk: int):
-    """An issued pack's PDF, for whoever may read the board's packs; to anyone else, and for a
-    pack still building or failed, there is no such file."""
+def _issued_pack_with(request, pk: int, copy: str) -> Pack:
+    """An issued pack that has the copy (a file field's name), for whoever may read the board's
+    packs; to anyone else, and for a pack still building, failed or without that copy, there is
+    no such file."""
     pack = get_object_or_404(
-        Pack.objects.select_related("plan").filter(status=Pack.PackStatus.ISSUED).exclude(pdf=""),
+        Pack.objects.select_related("plan")
+        .filter(status=Pack.PackStatus.ISSUED)
+        .exclude(**{copy: ""}),
         pk=pk,
     )
     if not can_read_packs(request.user, pack.plan):
         raise Http404(PACK_NOT_ISSUED)
+    return pack
+
+
+@login_required
+@require_safe
+def pack_download(request, pk: int):
+    """The reading copy: what the board reads."""
+    pack = _issued_pack_with(request, pk, "pdf")
     return private_file_response(pack.pdf, filename=pack.filename, content_type=PDF_CONTENT_TYPE)
+
+
+@login_required
+@require_safe
+def pack_archive_download(request, pk: int):
+    """The archive copy: the reading copy with the full action plan as an appendix."""
+    pack = _issued_pack_with(request, pk, "archive_pdf")
+    return private_file_response(
+        pack.archive_pdf, filename=pack.archive_filename, content_type=PDF_CONTENT_TYPE
+    )
 
 
 @login_required

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "import_export",
     "simple_history",
     "django_tasks",
+    "django_tasks_db",
     "axes",
     "authorities",
     "notices",
@@ -155,13 +156,11 @@ STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 if not DEBUG:
     STORAGES["staticfiles"] = {"BACKEND": "config.storage.ProductionStaticFilesStorage"}
 
-TASKS = {
-    "default": {
-        "BACKEND": os.environ.get(
-            "TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend"
-        )
-    }
-}
+# Background work (board packs) goes through the database to a worker, `manage.py db_worker`
+# (bin/worker; `make run` and `make serve` start one). TASKS_BACKEND may name another backend of
+# Django's task framework: "django_tasks.backends.immediate.ImmediateBackend" builds in the request
+# and needs no worker (docs/operations.md).
+TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
 
 # A pack still "building" after this long was left by a build that died (a worker killed
 # mid-render); an improvement lead may then retry it. Longer than any real build takes.

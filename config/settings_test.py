@@ -15,6 +15,8 @@ STORAGES = {
 SECURE_SSL_REDIRECT = False
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
+# Tasks run where they are queued, so a test reads its built pack at once; the worker's own
+# tests (tests/boards/test_pack_worker.py) switch to the database backend and run db_worker.
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 # Serve static files from the app folders as runserver does; tests never run collectstatic.
 WHITENOISE_USE_FINDERS = True

@@ -4,6 +4,7 @@ import factory
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.text import slugify
+from django_tasks_db.models import DBTaskResult
 
 from authorities.models import Authority
 from boards.models import Attendance, Board, Meeting, MeetingAction, Pack
@@ -287,6 +288,20 @@ class PackFactory(factory.django.DjangoModelFactory):
     board = factory.SubFactory(BoardFactory, authority=factory.SelfAttribute("..plan.authority"))
     as_at = factory.Sequence(lambda n: datetime.date(2018, 1, 31) + datetime.timedelta(days=n))
     status = Pack.PackStatus.ISSUED
+    stage = Pack.Stage.STORED
     pdf = factory.django.FileField(filename="pack.pdf", data=b"%PDF-1.7 stand-in")
     pages = 1
+    archive_pdf = factory.django.FileField(filename="archive.pdf", data=b"%PDF-1.7 archive")
+    archive_pages = 2
     issued_at = factory.LazyFunction(timezone.now)
+
+
+class TaskResultFactory(factory.django.DjangoModelFactory):
+    """A pack build waiting in the database queue, as issuing a pack leaves one for the worker."""
+
+    class Meta:
+        model = DBTaskResult
+
+    task_path = "boards.tasks.build_pack_task"
+    args_kwargs = factory.Sequence(lambda n: {"args": [n], "kwargs": {}})
+    backend_name = "default"

@@ -113,13 +113,15 @@ ROW_BUILDERS = {
     "boards.Attendance": _under(f.AttendanceFactory, "meeting", f.MeetingFactory),
     "boards.MeetingAction": _meeting_actions,
     "boards.Pack": _in_plan(f.PackFactory, board=lambda plan: f.BoardFactory()),
+    "django_tasks_database.DBTaskResult": lambda n: f.TaskResultFactory.create_batch(n),
     "axes.AccessAttempt": _sign_in_records(AccessAttempt, failures_since_start=5),
     "axes.AccessFailureLog": _sign_in_records(AccessFailureLog),
     "axes.AccessLog": _sign_in_records(AccessLog),
 }
-# Rows that only a service (or django-axes, at sign-in) writes: the admin shows them and refuses
-# to add one.
+# Rows that only a service (or django-axes, at sign-in, or the task queue) writes: the admin
+# shows them and refuses to add one.
 READ_ONLY = (
+    "django_tasks_database.DBTaskResult",
     "improvement.ProgressUpdate",
     "improvement.Evidence",
     "boards.Pack",

@@ -14,9 +14,7 @@ from boards.pack import charts
 from boards.pack.themes import theme_figures
 from boards.pack.visits import visit_name
 from improvement.rag import measure_off_track
-from improvement.ratings import Rag, Status
-
-CLOSED_OR_DONE = (Status.COMPLETE, Status.CLOSED)
+from improvement.ratings import DONE_STATUSES, Rag, Status
 
 
 def _percent(part: int, whole: int) -> int:
@@ -113,10 +111,10 @@ def revised_due_dates(snapshot: dict, actions: list[dict]) -> list[dict]:
             **action,
             "was": datetime.date.fromisoformat(was) if was else None,
             "now": datetime.date.fromisoformat(now) if now else None,
-            "reason": action.get("due_revision_reason", ""),
+            "reason": action["due_revision_reason"],
         }
         for action, was, now in moved
-        if action["status"] not in CLOSED_OR_DONE and not action["due_revision_decided"]
+        if action["status"] not in DONE_STATUSES and not action["due_revision_decided"]
     ]
 
 

@@ -26,6 +26,8 @@ from boards.pack.schema import upgrade
 PACK_ORIGIN = "https://pack.invalid"
 PDF_OPTIONS = {"pdf_variant": "pdf/ua-1"}
 FETCH_REFUSED = "The board pack may only load the application's own static files."
+# The reading copy leaves the full action plan to the archive copy, and says so.
+APPENDIX_ELSEWHERE = "The full action plan is in the archive copy of this pack."
 
 
 class FetchRefused(ValueError):
@@ -79,8 +81,13 @@ class RenderedPack:
     pages: int
 
 
-def pack_context(stored: dict, *, draft: bool = False, version: int | None = None) -> dict:
-    """What the template reads, from a snapshot of any version the pack was issued in."""
+def pack_context(
+    stored: dict, *, draft: bool = False, version: int | None = None, appendix: bool = False
+) -> dict:
+    """What the template reads, from a snapshot of any version the pack was issued in.
+
+    `appendix` makes the archive copy, with the full action plan; without it, the reading copy.
+    """
     snapshot = upgrade(stored)
     return {
         "snapshot": snapshot,
@@ -94,13 +101,18 @@ def pack_context(stored: dict, *, draft: bool = False, version: int | None = Non
         "draft": draft,
         "marking": settings.PROTECTIVE_MARKING,
         "rag_key": sections.RAG_KEY,
+        "with_appendix": appendix,
+        "appendix_elsewhere": APPENDIX_ELSEWHERE,
         **sections.build(snapshot),
     }
 
 
-def render_html(snapshot: dict, *, draft: bool = False, version: int | None = None) -> str:
+def render_html(
+    snapshot: dict, *, draft: bool = False, version: int | None = None, appendix: bool = False
+) -> str:
     return render_to_string(
-        "boards/pack/pack.html", pack_context(snapshot, draft=draft, version=version)
+        "boards/pack/pack.html",
+        pack_context(snapshot, draft=draft, version=version, appendix=appendix),
     )
 
 

@@ -1,5 +1,6 @@
 """The pack as a screen reader gets it (PDF/UA-1): checked by `pdfua` and by reading the
-structure tree, on the demo pack, a 500-action pack and a pack in emoji, Arabic and Hebrew."""
+structure tree, on the demo pack (its reading and its archive copy), a 500-action pack and a pack
+in emoji, Arabic and Hebrew."""
 
 import datetime
 import io
@@ -36,7 +37,7 @@ ARABIC = "مراجعة خطط الأطفال"
 HEBREW = "בדיקת תיקים שבועית"
 EMOJI = "👍 ✅ ⚠️ 🚩 😀"
 NEWER_EMOJI = "🥰"  # Unicode 11: newer than the vendored font
-PACKS = ["demo", "large", "emoji_rtl"]
+PACKS = ["demo", "demo_archive", "large", "emoji_rtl"]
 
 # The packs are built once per module (see _built); the tests only read them.
 pytestmark = pytest.mark.django_db
@@ -49,15 +50,20 @@ class Rendered:
     tags: tagged_pdf.TaggedPdf
 
 
-def _render(snapshot, *, draft=False) -> Rendered:
-    html = render_html(snapshot, draft=draft)
+def _render(snapshot, *, draft=False, appendix=False) -> Rendered:
+    html = render_html(snapshot, draft=draft, appendix=appendix)
     pdf = render_pdf(html).pdf
     return Rendered(html, pdf, tagged_pdf.read(pdf))
 
 
-def _demo_pack():
+def _demo_copies() -> dict[str, Rendered]:
+    """The demo pack's reading copy and archive copy, from one snapshot."""
     plan, board = _demo()
-    return _render(pack_snapshot(plan=plan, as_at=timezone.localdate(), board=board), draft=True)
+    snapshot = pack_snapshot(plan=plan, as_at=timezone.localdate(), board=board)
+    return {
+        "reading": _render(snapshot, draft=True),
+        "archive": _render(snapshot, draft=True, appendix=True),
+    }
 
 
 def _large_pack():
@@ -92,8 +98,18 @@ def _built(django_db_blocker, tmp_path_factory, build):
 
 
 @pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker, tmp_path_factory):
-    yield from _built(django_db_blocker, tmp_path_factory, _demo_pack)
+def demo_copies(django_db_setup, django_db_blocker, tmp_path_factory):
+    yield from _built(django_db_blocker, tmp_path_factory, _demo_copies)
+
+
+@pytest.fixture(scope="module")
+def demo(demo_copies):
+    return demo_copies["reading"]
+
+
+@pytest.fixture(scope="module")
+def demo_archive(demo_copies):
+    return demo_copies["archive"]
 
 
 @pytest.fixture(scope="module")

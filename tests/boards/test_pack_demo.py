@@ -27,8 +27,8 @@ SECTIONS = (
     "Measures",
     "Risk register",
     "Board action log",
-    "Appendix: the full action plan",
 )
+APPENDIX = "Appendix: the full action plan"
 MOVES = (
     "improved",
     "declined",
@@ -108,6 +108,12 @@ def test_the_pack_as_at_today_has_every_section_with_the_plans_figures(todays_pa
         listed = re.search(rf"{re.escape(title)} (\d+)", contents)
         assert listed, title
         assert title in pages[int(listed[1]) - 1], f"{title} is not on page {listed[1]}"
+    assert APPENDIX not in text
+    with pack.archive_pdf.open("rb") as stored:
+        archive = pdf_pages(stored.read())
+    listed = re.search(rf"{APPENDIX} (\d+)", re.sub(r"\s+", " ", archive[1]))
+    assert pack.archive_pages == len(archive) > len(pages)
+    assert APPENDIX in archive[int(listed[1]) - 1]
     for rec in pack.plan.recommendations():
         # One row of the coverage table per recommendation: its reference, then its words.
         words = re.sub(r"\s+", " ", rec.text).strip()[:40]

@@ -157,7 +157,8 @@ def test_a_retry_after_the_cause_is_corrected_issues_the_pack_in_place(
     assert Pack.objects.filter(as_at=story.today).count() == 1
     assert response.url == failed.get_absolute_url()
     assert PACK_RETRY_STARTED in page.text
-    assert "Download the PDF" in page.text
+    assert "Reading copy (PDF" in page.text
+    assert "Archive copy with the full action plan (PDF" in page.text
 
 
 def test_a_retry_that_fails_again_stays_failed_with_its_error(

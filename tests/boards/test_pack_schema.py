@@ -96,7 +96,7 @@ def test_the_stored_version_1_snapshot_is_as_version_1_wrote_it():
 def test_a_pack_stored_with_a_version_1_snapshot_still_renders_to_html_and_pdf():
     stored = _stored_v1()
 
-    html = render_html(stored, version=1)
+    html = render_html(stored, version=1, appendix=True)
     rendered = render_pdf(html)
 
     text = _flat(" ".join(pdf_pages(rendered.pdf)))

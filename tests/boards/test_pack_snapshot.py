@@ -191,7 +191,7 @@ def test_a_pack_as_at_two_months_ago_reads_the_plan_as_it_was_organised_then(sto
         ["Head of HR"],
         ["3"],
     )
-    html = render_html(then)
+    html = render_html(then, appendix=True)
     assert "Recruit social workers" in html
     assert "Recruit and keep social workers" not in html
     assert "Head of HR" not in html
@@ -226,8 +226,8 @@ def test_evidence_deleted_after_the_as_at_date_still_counts_in_that_dates_pack(s
     assert not Evidence.objects.filter(pk=evidence_id).exists()
     deleted = Evidence.history.get(id=evidence_id, history_type="-")
     assert deleted.description == "Visits audit, March"
-    assert "Evidence: 1" in render_html(then)
-    assert "Evidence: 1" not in render_html(now)
+    assert "Evidence: 1" in render_html(then, appendix=True)
+    assert "Evidence: 1" not in render_html(now, appendix=True)
 
 
 def test_links_changed_from_the_recommendations_side_are_remembered_too(story):

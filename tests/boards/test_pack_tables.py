@@ -252,7 +252,7 @@ def test_controls_are_in_an_appendix_at_the_end_not_in_the_register():
         ]
     )
 
-    html = render_html(snapshot)
+    html = render_html(snapshot, appendix=True)
 
     assert "Retention payments" not in _section(html, "risks")
     controls = _text(_section(html, "risk-controls"))

@@ -168,7 +168,8 @@ def test_the_board_page_costs_the_same_queries_whatever_the_number_of_packs(
     with django_assert_num_queries(len(one_pack)):
         page = client.get(url)
 
-    assert page.text.count("Download PDF") == 4
+    assert page.text.count("Reading copy (PDF, 1 page)") == 4
+    assert page.text.count("Archive copy with the full action plan (PDF, 2 pages)") == 4
 
 
 def test_an_improvement_lead_sees_the_issue_form_with_meetings_of_the_board(

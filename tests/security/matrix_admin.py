@@ -97,6 +97,18 @@ SUPERUSER_EXCEPTIONS = {
             ("change", "post", REDIRECT),
         )
     },
+    # The task queue's results (django-tasks-db's admin) are the worker's record: shown, never
+    # added, changed or deleted by hand (prune_db_task_results clears old ones).
+    **{
+        ("django_tasks_database.dbtaskresult", page, method): F
+        for page, method in (
+            ("add", "get"),
+            ("add", "post"),
+            ("change", "post"),
+            ("delete", "get"),
+            ("delete", "post"),
+        )
+    },
     # Deleting what the audit trail names is refused: the admin shows its "cannot delete" page
     # (200) listing the protected rows (a user, plan or action with progress updates; a lead
     # with actions; an authority with plans; a board or meeting named by an issued pack).

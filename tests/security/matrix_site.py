@@ -174,6 +174,7 @@ SITE = {
     ),
     "boards:pack": Cell(get=READ_PACKS, post=GET_ONLY, kwargs=lambda w: {"pk": w.pack.pk}),
     "boards:download": Cell(get=READ_PACKS, post=GET_ONLY, kwargs=lambda w: {"pk": w.pack.pk}),
+    "boards:archive": Cell(get=READ_PACKS, post=GET_ONLY, kwargs=lambda w: {"pk": w.pack.pk}),
     "boards:preview": Cell(get=READ_PACKS, post=GET_ONLY, kwargs=lambda w: {"pk": w.pack.pk}),
     "boards:meeting": Cell(get=READ_PACKS, post=GET_ONLY, kwargs=lambda w: _meeting(w)),
     # Recording a meeting: its board secretaries and improvement leads; chairs and members read

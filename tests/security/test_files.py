@@ -297,8 +297,9 @@ def test_pages_link_to_the_download_views_and_never_to_media(evidence, pack, cha
         admin.get(reverse("admin:improvement_evidence_change", args=[evidence.pk])),
         admin.get(reverse("admin:improvement_action_change", args=[evidence.action.pk])),
     ]
+    pack_admin = admin.get(reverse("admin:boards_pack_change", args=[pack.pk])).content.decode()
 
-    for page in [action_page, board_page.content.decode(), pack_page] + [
+    for page in [action_page, board_page.content.decode(), pack_page, pack_admin] + [
         p.content.decode() for p in admin_pages
     ]:
         assert "/media/" not in page
@@ -306,6 +307,10 @@ def test_pages_link_to_the_download_views_and_never_to_media(evidence, pack, cha
     assert "Audit report – March.pdf" in action_page
     assert _pack_url(pack) in pack_page
     assert _pack_url(pack) in board_page.content.decode()
+    archive_url = reverse("boards:archive", kwargs={"pk": pack.pk})
+    for page in (pack_page, board_page.content.decode(), pack_admin):
+        assert archive_url in page
+    assert _pack_url(pack) in pack_admin
     for page in admin_pages:
         assert f'href="{_evidence_url(evidence)}"' in page.content.decode()
 

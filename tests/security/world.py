@@ -169,6 +169,7 @@ def build_world() -> World:
     )
     Group.objects.create(name="Improvement leads")
     _sign_in_records()
+    f.TaskResultFactory(args_kwargs={"args": [pack.pk], "kwargs": {}})
 
     return World(
         plan=plan,

@@ -1,8 +1,9 @@
 """python manage.py board_pack --plan SLUG --as-at YYYY-MM-DD [--meeting ID] [--issue]
-                                [--before-history] --out FILE
+                                [--before-history] [--archive] --out FILE
 
 Without --issue it renders a draft, marked DRAFT on every page, and stores nothing. A pack dated
-before the plan's recorded history begins is issued only with --before-history.
+before the plan's recorded history begins is issued only with --before-history. --archive writes
+the archive copy (with the full action plan) instead of the reading copy.
 """
 
 import datetime
@@ -44,6 +45,11 @@ class Command(BaseCommand):
             action="store_true",
             help="Confirm issuing a pack dated before the plan's recorded history begins.",
         )
+        parser.add_argument(
+            "--archive",
+            action="store_true",
+            help="Write the archive copy, with the full action plan, not the reading copy.",
+        )
         parser.add_argument("--out", required=True, type=Path, help="Where to write the PDF.")
         parser.add_argument("--html", type=Path, help="Also write the HTML here.")
 
@@ -53,23 +59,35 @@ class Command(BaseCommand):
             raise CommandError(f"No plan with slug {options['plan']!r}.")
         meeting = self._meeting(options["meeting"])
         board = meeting.board if meeting else self._only_board(plan)
+        archive = options["archive"]
+        copy = "archive copy" if archive else "reading copy"
         if options["issue"]:
             pack = self._issue(plan, board, meeting, options)
-            options["out"].write_bytes(pack.pdf.open("rb").read())
+            stored, pages = (
+                (pack.archive_pdf, pack.archive_pages) if archive else (pack.pdf, pack.pages)
+            )
+            with stored.open("rb") as pdf:
+                options["out"].write_bytes(pdf.read())
             if options["html"]:
-                options["html"].write_text(render_html(pack.snapshot, version=pack.version))
-            self.stdout.write(f"Issued {pack} ({pack.pages} pages) to {options['out']}")
+                html = render_html(pack.snapshot, version=pack.version, appendix=archive)
+                options["html"].write_text(html)
+            self.stdout.write(f"Issued {pack}: {copy} ({pages} pages) to {options['out']}")
             return
         if warning := before_history_warning(plan, options["as_at"]):
             self.stdout.write(warning)
         built = pipeline.build(
-            plan=plan, as_at=options["as_at"], board=board, meeting=meeting, draft=True
+            plan=plan,
+            as_at=options["as_at"],
+            board=board,
+            meeting=meeting,
+            draft=True,
+            appendix=archive,
         )
         options["out"].write_bytes(built.rendered.pdf)
         if options["html"]:
             options["html"].write_text(built.html)
         self.stdout.write(
-            f"Draft pack ({built.rendered.pages} pages) written to {options['out']}; "
+            f"Draft pack, {copy} ({built.rendered.pages} pages) written to {options['out']}; "
             "nothing was stored."
         )
 

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('boards', '0006_meeting_decisions_and_minutes_agreed'),
+        ('boards', '0008_pack_stage'),
         ('improvement', '0016_reminder_digests'),
     ]
 
