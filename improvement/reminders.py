@@ -10,13 +10,13 @@ import datetime
 from improvement.ratings import DONE_STATUSES, DUE_SOON_DAYS, NO_UPDATE_DAYS
 
 OVERDUE = "overdue"
-DUE_SOON = "due_soon"
+COMING_DUE = "due_soon"
 NO_UPDATE = "no_update"
 REVIEW_DUE = "review_due"
 
 WHY = {
     OVERDUE: "Overdue: it was due on %(due)s",
-    DUE_SOON: "Due soon: it is due on %(due)s",
+    COMING_DUE: "Due soon: it is due on %(due)s",
     NO_UPDATE: f"No progress update for {NO_UPDATE_DAYS} days",
     REVIEW_DUE: "Review due: last reviewed %(last)s",
 }
@@ -37,7 +37,7 @@ def reminder_reasons(
     if due_on is not None and due_on < today:
         reasons.append(OVERDUE)
     elif due_on is not None and due_on <= today + datetime.timedelta(days=DUE_SOON_DAYS):
-        reasons.append(DUE_SOON)
+        reasons.append(COMING_DUE)
     if last_update_on is None or last_update_on < today - datetime.timedelta(days=NO_UPDATE_DAYS):
         reasons.append(NO_UPDATE)
     return tuple(reasons)

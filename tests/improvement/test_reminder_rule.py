@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from improvement.models import Action, Risk, Status
-from improvement.reminders import DUE_SOON, NO_UPDATE, OVERDUE, reminder_reasons
+from improvement.reminders import COMING_DUE, NO_UPDATE, OVERDUE, reminder_reasons
 from tests import factories
 
 D = datetime.date
@@ -19,13 +19,13 @@ SCENARIOS = [
     ("late", Status.IN_PROGRESS, D(2017, 2, 28), D(2017, 2, 27), (OVERDUE,)),
     ("late-waiting", Status.AWAITING_SIGN_OFF, D(2017, 2, 1), D(2017, 2, 20), (OVERDUE,)),
     ("late-and-stale", Status.IN_PROGRESS, D(2017, 2, 1), D(2017, 1, 1), (OVERDUE, NO_UPDATE)),
-    ("due-today", Status.IN_PROGRESS, TODAY, D(2017, 2, 27), (DUE_SOON,)),
-    ("due-in-14", Status.NOT_STARTED, D(2017, 3, 15), D(2017, 2, 27), (DUE_SOON,)),
+    ("due-today", Status.IN_PROGRESS, TODAY, D(2017, 2, 27), (COMING_DUE,)),
+    ("due-in-14", Status.NOT_STARTED, D(2017, 3, 15), D(2017, 2, 27), (COMING_DUE,)),
     ("due-in-15", Status.NOT_STARTED, D(2017, 3, 16), D(2017, 2, 27), ()),
     ("updated-30-days-ago", Status.IN_PROGRESS, None, D(2017, 1, 30), ()),
     ("updated-31-days-ago", Status.IN_PROGRESS, None, D(2017, 1, 29), (NO_UPDATE,)),
     ("never-updated", Status.NOT_STARTED, D(2017, 9, 30), None, (NO_UPDATE,)),
-    ("soon-and-never-updated", Status.NOT_STARTED, D(2017, 3, 2), None, (DUE_SOON, NO_UPDATE)),
+    ("soon-and-never-updated", Status.NOT_STARTED, D(2017, 3, 2), None, (COMING_DUE, NO_UPDATE)),
 ]
 
 
