@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "axes",
     "authorities",
     "notices",
+    "sso",
     "inspections",
     "improvement",
     "boards",
