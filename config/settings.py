@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "inspections",
     "improvement",
     "boards",
+    "operations",
 ]
 
 # The header middleware sits before WhiteNoise so static files carry the policies too; the

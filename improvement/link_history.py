@@ -6,6 +6,8 @@ simple-history keeps the other rows' history: on `m2m_changed`. It records what 
 nothing else.
 """
 
+from contextlib import contextmanager
+
 from django.db.models.signals import m2m_changed, pre_delete
 
 from improvement.models import Action, Lead, LinkChange
@@ -72,6 +74,27 @@ def connect() -> None:
         pre_delete.connect(
             record_links_of_deleted, sender=model, dispatch_uid=f"link_history_{model.__name__}"
         )
+
+
+def _disconnect() -> None:
+    for name in LINKS:
+        m2m_changed.disconnect(
+            sender=Action._meta.get_field(name).remote_field.through,
+            dispatch_uid=f"link_history_{name}",
+        )
+    for model in (Action, Recommendation, Lead):
+        pre_delete.disconnect(sender=model, dispatch_uid=f"link_history_{model.__name__}")
+
+
+@contextmanager
+def paused():
+    """Rows restored from a backup already hold their trail: recording the links they set again
+    would double it. For a process doing nothing else (the `restore` command)."""
+    _disconnect()
+    try:
+        yield
+    finally:
+        connect()
 
 
 def links_as_at(*, action_ids: list[int], cutoff) -> dict[str, dict[int, list[int]]]:
