@@ -164,6 +164,9 @@ if not DEBUG:
 # and needs no worker (docs/operations.md).
 TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
 
+# /health/ reports the task worker failing when a task has waited longer than this to start.
+HEALTH_TASK_WAIT_MINUTES = int(os.environ.get("HEALTH_TASK_WAIT_MINUTES", 5))
+
 # A pack still "building" after this long was left by a build that died (a worker killed
 # mid-render); an improvement lead may then retry it. Longer than any real build takes.
 PACK_BUILD_TIMEOUT_MINUTES = int(os.environ.get("PACK_BUILD_TIMEOUT_MINUTES", 30))
@@ -312,6 +315,8 @@ PERMISSIONS_POLICY = {
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_flag("SECURE_SSL_REDIRECT", True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # A load balancer inside the council's network may probe the health check over plain HTTP.
+    SECURE_REDIRECT_EXEMPT = [r"^health/$"]
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = 31_536_000

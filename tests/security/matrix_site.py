@@ -221,6 +221,8 @@ SITE = {
         kwargs=lambda w: {"uidb64": "MQ", "token": "set-password"},
     ),
     "password_reset_complete": Cell(get=every(OK), post=every(NA)),
+    # The health check: anyone, load balancers included; statuses only, never data.
+    "operations:health": Cell(get=every(OK), post=every(NA)),
     # Each user's own list and settings: nobody reaches another's, so every persona gets its own.
     "notices:list": Cell(get=SIGNED_IN, post=every(REDIRECT, anonymous=LOGIN)),
     "notices:settings": Cell(
