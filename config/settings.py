@@ -230,6 +230,41 @@ FILE_UPLOAD_HANDLERS = [
 PRIVATE_FILES_ACCEL_REDIRECT = os.environ.get("PRIVATE_FILES_ACCEL_REDIRECT", "")
 PRIVATE_FILES_SENDFILE = env_flag("PRIVATE_FILES_SENDFILE")
 
+# Where evidence and packs are stored. "filesystem": MEDIA_ROOT, which several app servers and
+# workers may share (an NFS or SMB mount). "s3": a private bucket of S3-compatible object storage
+# (django-storages), for app servers with no shared disk; downloads are then streamed through the
+# permission-checked views, so neither web-server hand-off above applies (docs/scale.md).
+FILE_STORAGE = os.environ.get("FILE_STORAGE", "filesystem")
+if FILE_STORAGE == "s3":
+    if PRIVATE_FILES_ACCEL_REDIRECT or PRIVATE_FILES_SENDFILE:
+        raise ImproperlyConfigured(
+            "FILE_STORAGE=s3 keeps files off this machine's disk: unset "
+            "PRIVATE_FILES_ACCEL_REDIRECT and PRIVATE_FILES_SENDFILE."
+        )
+    if not os.environ.get("S3_BUCKET"):
+        raise ImproperlyConfigured("FILE_STORAGE=s3 needs S3_BUCKET, the bucket's name.")
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ["S3_BUCKET"],
+            # Empty for AWS itself; the service's address for any other S3-compatible store.
+            "endpoint_url": os.environ.get("S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("S3_REGION") or None,
+            # Unset: boto3's own chain (an instance role, ~/.aws, AWS_* variables).
+            "access_key": os.environ.get("S3_ACCESS_KEY_ID") or None,
+            "secret_key": os.environ.get("S3_SECRET_ACCESS_KEY") or None,
+            "location": os.environ.get("S3_PREFIX", ""),
+            # Private objects; a file is never overwritten, so a name always means one file.
+            "default_acl": None,
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+elif FILE_STORAGE != "filesystem":
+    raise ImproperlyConfigured(
+        f'FILE_STORAGE is "{FILE_STORAGE}": use "filesystem" (MEDIA_ROOT) or "s3".'
+    )
+
 # Sign-in lock-out (django-axes). Locked by username alone, not username + IP: council staff
 # share a few office and VPN addresses, and someone guessing one officer's password from many
 # addresses must still be stopped. The price is that anyone can lock a known username for the
