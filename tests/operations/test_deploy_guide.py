@@ -245,6 +245,15 @@ def _manage_shell(env: dict, script: str) -> list[str]:
     return result.stdout.strip().splitlines()
 
 
+def _browser(cert: Path) -> requests.Session:
+    """Straight to loopback, trusting the site's certificate: no proxy or CA bundle from the
+    environment (requests lets those override a session's own)."""
+    browser = requests.Session()
+    browser.trust_env = False
+    browser.verify = str(cert)
+    return browser
+
+
 def test_the_deploy_guide_ends_with_a_site_serving_a_page_and_a_protected_file(deployed):
     env, check, cert = deployed
     site = f"https://localhost:{env['HTTPS_PORT']}"
@@ -254,8 +263,7 @@ def test_the_deploy_guide_ends_with_a_site_serving_a_page_and_a_protected_file(d
     assert '"status": "ok"' in run(check, {**env, "CURL_CA_BUNDLE": str(cert)})
 
     stored_name, evidence_url = _manage_shell(env, MAKE_DATA)[-2:]
-    browser = requests.Session()
-    browser.verify = str(cert)
+    browser = _browser(cert)
     sign_in = browser.get(f"{site}/accounts/login/")
     assert sign_in.status_code == 200
     signed_in = browser.post(
@@ -279,14 +287,13 @@ def test_the_deploy_guide_ends_with_a_site_serving_a_page_and_a_protected_file(d
     assert download.content == b"Audit of 40 cases."
     assert "X-Accel-Redirect" not in download.headers
 
-    anonymous = requests.Session()
-    anonymous.verify = str(cert)
+    anonymous = _browser(cert)
     assert anonymous.get(f"{site}/protected/{stored_name}").status_code == 404
     asked = anonymous.get(f"{site}{evidence_url}", allow_redirects=False)
     assert asked.status_code == 302
     assert "/accounts/login/" in asked.headers["Location"]
 
-    plain = requests.get(f"http://localhost:{env['HTTP_PORT']}/", allow_redirects=False)
+    plain = anonymous.get(f"http://localhost:{env['HTTP_PORT']}/", allow_redirects=False)
     assert plain.status_code == 301
     assert plain.headers["Location"].startswith("https://localhost")
 
