@@ -4,7 +4,7 @@ from django import forms
 from django.contrib.auth import get_user_model, password_validation
 
 from improvement.forms import GovukForm
-from improvement.models import Invitation, Plan, PlanRole
+from improvement.models import Invitation, Lead, Plan, PlanRole
 from improvement.people_selectors import authority_leads
 
 LEAD_NEEDED = "Choose the lead this person will act for."
@@ -18,16 +18,21 @@ class _Lead(forms.ModelChoiceField):
         return f"{obj.name} ({obj.organisation})" if obj.organisation else obj.name
 
 
-def _lead_field(plan: Plan, *, required: bool, label: str, help_text: str = "") -> _Lead:
-    # Only the plan's council's leads are choices: another council's lead is an invalid choice.
+def _lead_field(*, required: bool, label: str, help_text: str = "") -> _Lead:
     return _Lead(
         label=label,
-        queryset=authority_leads(plan),
+        queryset=Lead.objects.none(),
         required=required,
         empty_label="None" if not required else "Choose a lead",
         help_text=help_text,
-        error_messages={"invalid_choice": NOT_A_LEAD_OF % {"authority": plan.authority}},
     )
+
+
+def _leads_of(form, plan: Plan) -> None:
+    # Only the plan's council's leads are choices: another council's lead is an invalid choice.
+    field = form.fields["lead"]
+    field.queryset = authority_leads(plan)
+    field.error_messages["invalid_choice"] = NOT_A_LEAD_OF % {"authority": plan.authority}
 
 
 class InviteForm(GovukForm):
@@ -37,16 +42,15 @@ class InviteForm(GovukForm):
         widget=forms.EmailInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
     )
     role = forms.ChoiceField(label="Role", choices=Invitation.Role.choices)
+    lead = _lead_field(
+        required=False,
+        label="Lead (officers and risk owners)",
+        help_text="The post or person they will act for; leave as None for other roles.",
+    )
 
     def __init__(self, *args, plan: Plan, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["lead"] = _lead_field(
-            plan,
-            required=False,
-            label="Lead (officers and risk owners)",
-            help_text="The post or person they will act for; leave as None for other roles.",
-        )
-        self._describe("lead")
+        _leads_of(self, plan)
 
     def clean(self):
         data = super().clean()
@@ -65,11 +69,11 @@ class RoleChangeForm(GovukForm):
 
 class LeadChangeForm(GovukForm):
     change = forms.ChoiceField(choices=[("link", "Link"), ("unlink", "Unlink")])
+    lead = _lead_field(required=True, label="Link to a lead")
 
     def __init__(self, *args, plan: Plan, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["lead"] = _lead_field(plan, required=True, label="Lead")
-        self._describe("lead")
+        _leads_of(self, plan)
 
 
 class NewAccountForm(GovukForm):
