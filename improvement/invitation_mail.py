@@ -14,7 +14,7 @@ def send_invitation(*, invitation_id: int, site_url: str) -> bool:
     failed send makes another, so only the e-mail that arrived carries a working link."""
     with transaction.atomic():
         invitation = (
-            Invitation.objects.select_for_update()
+            Invitation.objects.select_for_update(of=("self",))
             .select_related("plan", "lead", "invited_by")
             .filter(pk=invitation_id)
             .first()
