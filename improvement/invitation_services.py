@@ -20,9 +20,10 @@ NOT_ALLOWED = "Only the plan's improvement leads invite people to it."
 LEAD_NEEDED = "Choose the lead this person will act for."
 NO_LEAD_FOR_ROLE = "Only officers and risk owners are linked to a lead: leave the lead empty."
 LEAD_OF_OTHER_COUNCIL = "That lead is not one of %(authority)s's leads."
-ALREADY_OPEN_STATE = "This invitation is %(state)s: it cannot be revoked."
+NOT_REVOCABLE = "This invitation is %(state)s: it cannot be revoked."
 ACCOUNT_EXISTS = "An account with this e-mail address already exists: sign in to accept."
 NOT_FOR_YOU = "This invitation is for another e-mail address."
+ALREADY_HOLDS = "%(email)s already holds this role in this plan (%(role)s): nothing to invite."
 
 # What the accept page says of a link that cannot be used; none hints at any other invitation.
 UNUSABLE = {
@@ -70,6 +71,12 @@ def invite(*, plan: Plan, email: str, role: str, lead: Lead | None, by) -> Invit
         raise PermissionDenied(NOT_ALLOWED)
     _check_lead(plan=plan, role=role, lead=lead)
     email = normalise_email(email)
+    account = account_for(email)
+    if account is not None and _holds(account, plan=plan, role=role, lead=lead):
+        raise ValidationError(
+            ALREADY_HOLDS % {"email": email, "role": Invitation(role=role, lead=lead).role_words()},
+            code="holds",
+        )
     now = timezone.now()
     earlier = (
         Invitation.objects.select_for_update()
@@ -95,13 +102,9 @@ def invite(*, plan: Plan, email: str, role: str, lead: Lead | None, by) -> Invit
     return invitation
 
 
-def _trail(invitation: Invitation, *, by, at, text: str, person=None) -> None:
-    # An invitation's person may have no account yet: the trail names the address.
-    change = record_change(plan=invitation.plan, by=by, person=person or by, text=text, at=at)
-    if person is None:
-        change.person = None
-        change.person_name = invitation.email
-        change.save(update_fields=["person", "person_name"])
+def _trail(invitation: Invitation, *, by, at, text: str) -> None:
+    # The invited person may have no account yet: the trail names the address.
+    record_change(plan=invitation.plan, by=by, person_name=invitation.email, text=text, at=at)
 
 
 def _revoke(invitation: Invitation, *, by, now, text: str) -> None:
@@ -120,9 +123,7 @@ def revoke_invitation(*, invitation: Invitation, by) -> Invitation:
     now = timezone.now()
     state = invitation.state(now=now)
     if state in (Invitation.State.ACCEPTED, Invitation.State.REVOKED):
-        raise ValidationError(
-            ALREADY_OPEN_STATE % {"state": state.label.lower()}, code="not_revocable"
-        )
+        raise ValidationError(NOT_REVOCABLE % {"state": state.label.lower()}, code="not_revocable")
     _revoke(invitation, by=by, now=now, text=f"Invitation as {invitation.role_words()} revoked")
     return invitation
 
@@ -146,21 +147,23 @@ def account_for(email: str):
     return users.filter(email__iexact=email).first() or users.filter(username__iexact=email).first()
 
 
+def _holds(user, *, plan: Plan, role: str, lead: Lead | None) -> bool:
+    if role in Invitation.LEAD_ROLES:
+        return lead.users.filter(pk=user.pk).exists()
+    return PlanRole.objects.filter(plan=plan, user=user, role=role).exists()
+
+
 def _grant(invitation: Invitation, *, user) -> None:
     """The invitation's role, granted in the name of whoever sent it; already holding it is no
     error (an officer invited twice to two plans for one lead)."""
     plan, by = invitation.plan, invitation.invited_by
     accepted = f"Accepted the invitation as {invitation.role_words()}"
-    if invitation.role in Invitation.LEAD_ROLES:
-        held = invitation.lead.users.filter(pk=user.pk).exists()
-        if not held:
-            write_lead_link(plan=plan, person=user, lead=invitation.lead, by=by, text=accepted)
-    else:
-        held = PlanRole.objects.filter(plan=plan, user=user, role=invitation.role).exists()
-        if not held:
-            write_role(plan=plan, person=user, role=invitation.role, by=by, text=accepted)
-    if held:
+    if _holds(user, plan=plan, role=invitation.role, lead=invitation.lead):
         record_change(plan=plan, by=by, person=user, text=accepted + " (already held)")
+    elif invitation.role in Invitation.LEAD_ROLES:
+        write_lead_link(plan=plan, person=user, lead=invitation.lead, by=by, text=accepted)
+    else:
+        write_role(plan=plan, person=user, role=invitation.role, by=by, text=accepted)
 
 
 def _accept(invitation: Invitation, *, user) -> Invitation:

@@ -28,13 +28,16 @@ LEAD_LINK_MADE = "%(person)s is now linked to %(lead)s."
 LEAD_LINK_REMOVED = "%(person)s is no longer linked to %(lead)s."
 
 
-def record_change(*, plan: Plan, by, person, text: str, at=None) -> PeopleChange:
+def record_change(
+    *, plan: Plan, by, person=None, person_name: str = "", text: str, at=None
+) -> PeopleChange:
+    """`person` None with `person_name` an address: someone invited who has no account yet."""
     return PeopleChange.objects.create(
         plan=plan,
         at=at or timezone.now(),
         by=by,
         person=person,
-        person_name=person_display(person),
+        person_name=person_display(person) if person is not None else person_name,
         text=text,
     )
 

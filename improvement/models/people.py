@@ -49,6 +49,11 @@ class Invitation(models.Model):
         BOARD_SECRETARY = PlanRole.Role.BOARD_SECRETARY.value, "Board secretary"
         IMPROVEMENT_LEAD = PlanRole.Role.IMPROVEMENT_LEAD.value, "Improvement lead"
 
+        @property
+        def short(self) -> str:
+            """The role's name without the form's explanation: "Officer"."""
+            return self.label.split(" (")[0]
+
     class State(models.TextChoices):
         WAITING = "waiting", "Not yet sent"
         OPEN = "open", "Open"
@@ -114,9 +119,10 @@ class Invitation(models.Model):
         return f"{self.email} – {self.role_words()} of {self.plan}"
 
     def role_words(self) -> str:
+        short = self.Role(self.role).short
         if self.role in self.LEAD_ROLES and self.lead is not None:
-            return f"{self.get_role_display().split(' (')[0]} for {self.lead}"
-        return self.get_role_display()
+            return f"{short} for {self.lead}"
+        return short
 
     def state(self, *, now) -> "Invitation.State":
         if self.accepted_at is not None:

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 
-from improvement import people_forms, people_services
+from improvement import invitation_services, people_forms, people_services
 from improvement.models import Invitation, PeopleChange, PlanRole
 from tests import factories
 
@@ -219,6 +219,8 @@ def test_a_lead_link_made_and_removed_is_in_the_trail(
         unlinked.content.decode()
     )
     assert list(leading_officer.leads.all()) == [fostering]
+    trail = lead_client.get(people_url).content.decode().split("Recent changes")[1]
+    assert "Linked to the lead Head of Fostering" in trail
     assert list(PeopleChange.objects.order_by("pk").values_list("text", flat=True)) == [
         "Linked to the lead Head of Fostering",
         "No longer linked to the lead Head of Safeguarding",
@@ -303,3 +305,34 @@ def test_the_people_page_costs_the_same_queries_whatever_its_size(
     with django_assert_num_queries(len(small)):
         page = lead_client.get(people_url).content.decode()
     assert "person111" in page
+
+
+def test_inviting_someone_to_a_role_they_hold_is_refused(lead_client, plan, chair):
+    response = lead_client.post(
+        invite_url(plan), {"email": chair.email.upper(), "role": "board_chair", "lead": ""}
+    )
+
+    expected = invitation_services.ALREADY_HOLDS % {"email": chair.email, "role": "Board chair"}
+    assert escape(expected) in response.content.decode()
+    assert not Invitation.objects.exists()
+
+
+def test_an_invitation_sent_and_revoked_is_in_the_trail(
+    lead_client, plan, people_url, improvement_lead, mailbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        lead_client.post(
+            invite_url(plan), {"email": "new@police.example", "role": "board_member", "lead": ""}
+        )
+    invitation = Invitation.objects.get()
+    lead_client.post(
+        reverse("improvement:invitation_revoke", kwargs={"slug": plan.slug, "pk": invitation.pk})
+    )
+
+    trail = lead_client.get(people_url).content.decode().split("Recent changes")[1]
+    assert "Invited new@police.example as Board member" in trail
+    assert "Invitation as Board member revoked" in trail
+    # Made, sent by the worker, revoked: the last by the lead.
+    assert invitation.history.count() == 3
+    assert invitation.history.first().revoked_at is not None
+    assert invitation.history.first().history_user == improvement_lead
