@@ -36,9 +36,10 @@ def _leads_of(form, plan: Plan) -> None:
 
 
 class InviteForm(GovukForm):
+    # The address becomes the username of the account made on accepting: 150 characters at most.
     email = forms.EmailField(
         label="E-mail address",
-        max_length=254,
+        max_length=150,
         widget=forms.EmailInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
     )
     role = forms.ChoiceField(label="Role", choices=Invitation.Role.choices)
