@@ -174,6 +174,8 @@ PACK_BUILD_TIMEOUT_MINUTES = int(os.environ.get("PACK_BUILD_TIMEOUT_MINUTES", 30
 # A monitoring visit's finding with no action this many days after its letter (or the visit, with
 # no letter) is told to the plan's improvement leads (manage.py notify_unanswered_findings).
 UNANSWERED_FINDING_DAYS = int(os.environ.get("UNANSWERED_FINDING_DAYS", 28))
+# An invitation to a plan (improvement/models/people.py) may be accepted for this many days.
+INVITATION_DAYS = int(os.environ.get("INVITATION_DAYS", 14))
 
 # The weekdays (0 is Monday) on which the daily schedule (manage.py run_schedule) sends every
 # lead their regular reminder digest; the pre-board reminders come on the boards' own days.

@@ -31,5 +31,12 @@ class PlanSlugConverter(_Text):
     regex = PLAN_SLUG_PATTERN
 
 
+class InvitationTokenConverter(_Text):
+    """An invitation link's token: secrets.token_urlsafe's alphabet, with room to spare."""
+
+    regex = r"[-a-zA-Z0-9_]{1,100}"
+
+
 register_converter(ReferenceConverter, "reference")
+register_converter(InvitationTokenConverter, "invitation_token")
 register_converter(PlanSlugConverter, "plan")

@@ -8,6 +8,7 @@
 - Board secretaries read the plan like a member, and with improvement leads record the
   meetings, decisions and action log of the boards that oversee it.
 - Improvement leads record monitoring visits, their findings and the actions answering them.
+- Improvement leads invite the plan's people and change their roles and leads.
 - Superusers may do everything.
 """
 
@@ -151,4 +152,10 @@ def can_record_measure(user, measure) -> bool:
 def can_record_visits(user, plan: Plan) -> bool:
     """Monitoring visits and their findings, and which actions answer a finding: the plan's
     improvement leads, who also shape the actions that answer them."""
+    return is_improvement_lead(user, plan)
+
+
+def can_manage_people(user, plan: Plan) -> bool:
+    """Who is invited to the plan, in what role, and which roles and leads its people hold: the
+    plan's improvement leads (and superusers)."""
     return is_improvement_lead(user, plan)

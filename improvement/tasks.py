@@ -5,7 +5,7 @@ import datetime
 from django.utils import timezone
 from django_tasks import task
 
-from improvement import notifying
+from improvement import invitation_mail, notifying
 
 
 @task()
@@ -22,3 +22,8 @@ def tell_sent_back(update_id: int) -> int:
 def tell_of_unanswered_findings(on: str | None = None) -> int:
     day = datetime.date.fromisoformat(on) if on else timezone.localdate()
     return notifying.tell_of_unanswered_findings(on=day)
+
+
+@task()
+def send_invitation(invitation_id: int, site_url: str) -> bool:
+    return invitation_mail.send_invitation(invitation_id=invitation_id, site_url=site_url)

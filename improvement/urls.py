@@ -2,7 +2,9 @@ from django.urls import path
 
 from improvement import (  # noqa: F401 (registers converters)
     converters,
+    invitation_views,
     measure_views,
+    people_views,
     reminder_views,
     risk_views,
     views,
@@ -82,4 +84,19 @@ urlpatterns += [
         visit_views.finding_action_new,
         name="finding_action_new",
     ),
+]
+
+# The people of a plan and invitations to it (improvement/people_views.py, invitation_views.py).
+urlpatterns += [
+    path("plans/<plan:slug>/people/", people_views.people, name="people"),
+    path("plans/<plan:slug>/people/invite/", people_views.people_invite, name="people_invite"),
+    path("plans/<plan:slug>/people/<int:pk>/", people_views.person, name="person"),
+    path("plans/<plan:slug>/people/<int:pk>/roles/", people_views.person_roles, name="roles"),
+    path("plans/<plan:slug>/people/<int:pk>/leads/", people_views.person_leads, name="leads"),
+    path(
+        "plans/<plan:slug>/people/invitations/<int:pk>/revoke/",
+        people_views.invitation_revoke,
+        name="invitation_revoke",
+    ),
+    path("invitations/<invitation_token:token>/", invitation_views.invitation, name="invitation"),
 ]

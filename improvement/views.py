@@ -18,6 +18,7 @@ from improvement.models import Action, Evidence, Plan, Status
 from improvement.permissions import (
     can_download_plan_workbook,
     can_import_into,
+    can_manage_people,
     can_read_action,
     can_sign_off,
     can_sign_off_in,
@@ -137,6 +138,7 @@ def plan_detail(request, slug):
             "fix_filters_message": FIX_FILTERS_TO_LIST,
             "can_download_plan_workbook": can_download_plan_workbook(request.user, plan),
             "can_sign_off_in_plan": can_sign_off_in(request.user, plan),
+            "can_manage_people_of_plan": can_manage_people(request.user, plan),
             "can_import_into_plan": can_import_into(request.user, plan),
         },
     )

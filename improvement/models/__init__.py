@@ -18,6 +18,7 @@ from improvement.models.leads import (
     related,
 )
 from improvement.models.measures import Measure, MeasureValue
+from improvement.models.people import Invitation, PeopleChange, new_token, token_digest
 from improvement.models.plans import (
     PLAN_AUTHORITY_IN_USE,
     Objective,
@@ -74,12 +75,14 @@ __all__ = [
     "AppendOnly",
     "Evidence",
     "FindingResponse",
+    "Invitation",
     "Lead",
     "LinkChange",
     "Measure",
     "MeasureValue",
     "Milestone",
     "Objective",
+    "PeopleChange",
     "Period",
     "Plan",
     "PlanRole",
@@ -94,6 +97,8 @@ __all__ = [
     "check_lead_of",
     "due_revision_q",
     "lead_authority_errors",
+    "new_token",
     "normalise_name",
     "related",
+    "token_digest",
 ]

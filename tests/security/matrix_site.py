@@ -23,6 +23,7 @@ from tests.security.matrix import (
     every,
     row,
 )
+from tests.security.world import INVITATION_TOKEN
 
 
 def _plan(w):
@@ -76,6 +77,16 @@ def _meeting(w):
     return {"pk": w.pack.meeting.pk}
 
 
+def _person(w):
+    return {"slug": w.plan.slug, "pk": w.users["officer"].pk}
+
+
+def _invitation(w):
+    return {"slug": w.plan.slug, "pk": w.plan.invitations.get().pk}
+
+
+# The plan's people: its improvement leads change them and are sent back to the page.
+CHANGE_PEOPLE = row(LOGIN, F, F, N, F, F, REDIRECT, N, N, REDIRECT)
 RECORD_AND_RETURN = row(LOGIN, N, N, N, F, F, REDIRECT, N, N, REDIRECT, board_secretary=REDIRECT)
 
 SITE = {
@@ -142,6 +153,32 @@ SITE = {
     ),
     "improvement:finding_action_new": Cell(
         get=SIGN_OFF, post=SIGN_OFF, kwargs=_finding, data=lambda w: {"reference": ""}
+    ),
+    # The people of the plan and invitations to it: its improvement leads; other readers 403.
+    "improvement:people": Cell(get=SIGN_OFF, post=GET_ONLY, kwargs=_plan),
+    # An invitation with no address: the form again with the error, nobody is invited.
+    "improvement:people_invite": Cell(
+        get=SIGN_OFF, post=SIGN_OFF, kwargs=_plan, data=lambda w: {"email": "", "role": ""}
+    ),
+    "improvement:person": Cell(get=SIGN_OFF, post=GET_ONLY, kwargs=_person),
+    # Removing a role the officer does not hold: the lead is told so, nothing changes.
+    "improvement:roles": Cell(
+        get=GET_ONLY,
+        post=CHANGE_PEOPLE,
+        kwargs=_person,
+        data=lambda w: {"role": "board_chair", "change": "remove"},
+    ),
+    # No lead chosen: the lead is told so, nothing changes.
+    "improvement:leads": Cell(
+        get=GET_ONLY, post=CHANGE_PEOPLE, kwargs=_person, data=lambda w: {"change": "link"}
+    ),
+    "improvement:invitation_revoke": Cell(get=GET_ONLY, post=CHANGE_PEOPLE, kwargs=_invitation),
+    # The link's page: anyone signed out may open it (a password form; empty, it says what is
+    # missing); signed in, it is only for the invited address, which is no persona's.
+    "improvement:invitation": Cell(
+        get=every(F, anonymous=OK),
+        post=every(F, anonymous=OK),
+        kwargs=lambda w: {"token": INVITATION_TOKEN},
     ),
     "boards:list": Cell(get=SIGNED_IN, post=GET_ONLY),
     # Whoever reads the plan reads its risk register; the risk's owner (the officer) and the

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from boards.pack.snapshot import pack_snapshot
 from improvement import services
-from improvement.models import Action, PlanRole, Rag, Status
+from improvement.models import Action, Invitation, PlanRole, Rag, Status, token_digest
 from tests import factories as f
 
 PERSONAS = (
@@ -29,6 +29,8 @@ PERSONAS = (
     "foreign_secretary",
 )
 PASSWORD = "correct horse battery staple"
+# The link of the world's one open invitation (to an address that is no persona's).
+INVITATION_TOKEN = "world-invitation-token"
 
 
 @dataclass
@@ -166,6 +168,17 @@ def build_world() -> World:
         as_at=as_at,
         snapshot=pack_snapshot(plan=plan, as_at=as_at, board=board, meeting=meeting),
         issued_by=users["improvement_lead"],
+    )
+    now = timezone.now()
+    Invitation.objects.create(
+        plan=plan,
+        email="invited.partner@police.example",
+        role=Invitation.Role.BOARD_MEMBER,
+        invited_by=users["improvement_lead"],
+        created_at=now,
+        expires_at=now + datetime.timedelta(days=14),
+        sent_at=now,
+        token_hash=token_digest(INVITATION_TOKEN),
     )
     Group.objects.create(name="Improvement leads")
     _sign_in_records()
