@@ -110,6 +110,16 @@ def test_the_people_named_come_without_passwords_and_the_plans_as_workbooks(two_
     assert "Otherton Council" in otherton.read("README.txt").decode()
 
 
+def test_an_open_invitation_comes_without_what_opens_it(two_councils, tmp_path):
+    anytown = _export(tmp_path, two_councils.plan.authority)
+
+    invitations = json.loads(anytown.read("data/improvement.invitation.json"))
+
+    assert invitations
+    assert all("token_hash" not in row["fields"] for row in invitations)
+    assert all("email" in row["fields"] for row in invitations)
+
+
 def test_a_kind_of_row_with_no_export_rule_stops_the_export(two_councils, tmp_path, monkeypatch):
     scopes = dict(council_export.SCOPES)
     del scopes["boards.Decision"]
