@@ -9,6 +9,7 @@ from django.urls import reverse
 from django_tasks import task
 
 from boards.models import Board, MeetingAction, Pack
+from improvement.models import PlanRole
 from improvement.permissions import can_read_packs
 from notices.models import Kind
 from notices.services import News, notify
@@ -28,11 +29,27 @@ def _day(date) -> str:
     return f"{date:%-d %B %Y}"
 
 
+BOARD_ROLES = (
+    PlanRole.Role.BOARD_CHAIR,
+    PlanRole.Role.BOARD_MEMBER,
+    PlanRole.Role.BOARD_SECRETARY,
+)
+
+
 def pack_readers(pack: Pack) -> list:
+    """The board's chair and members, and whoever holds a board role in the plan (as an
+    invitation gives it), once each, if they may read the pack."""
     board = pack.board
     people = [board.chair] if board.chair_id else []
     people += list(board.members.filter(is_active=True))
-    return [user for user in people if user.is_active and can_read_packs(user, pack.plan)]
+    people += [
+        role.user
+        for role in PlanRole.objects.filter(plan=pack.plan, role__in=BOARD_ROLES)
+        .select_related("user")
+        .order_by("user_id")
+    ]
+    unique = list({user.pk: user for user in people}.values())
+    return [user for user in unique if user.is_active and can_read_packs(user, pack.plan)]
 
 
 def pack_issued(pack_id: int) -> list:

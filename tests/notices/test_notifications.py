@@ -33,7 +33,7 @@ def addresses(*users):
     return sorted(user.email for user in users)
 
 
-def test_an_issued_pack_is_announced_once_to_the_boards_chair_and_members_with_a_link(
+def test_an_issued_pack_is_announced_once_to_the_board_and_its_secretary_with_a_link(
     anytown, otherton, mailbox, run_on_commit
 ):
     anytown.board.members.add(otherton[2])  # another council's officer, wrongly on the board
@@ -48,7 +48,7 @@ def test_an_issued_pack_is_announced_once_to_the_boards_chair_and_members_with_a
 
     pack.refresh_from_db()
     assert pack.status == pack.PackStatus.ISSUED
-    assert mailbox.recipients() == addresses(anytown.chair, anytown.member)
+    assert mailbox.recipients() == addresses(anytown.chair, anytown.member, anytown.secretary)
     for arrived in mailbox.arrived:
         assert arrived.subject.startswith("Board pack issued: Anytown improvement plan")
         assert f"https://tracker.council.example{pack.get_absolute_url()}" in arrived.text
@@ -56,8 +56,27 @@ def test_an_issued_pack_is_announced_once_to_the_boards_chair_and_members_with_a
         assert list(arrived.message.iter_attachments()) == []
     # Run again (a retried task), nobody hears twice.
     assert notifying.pack_issued(pack.pk) == []
-    assert len(mailbox.arrived) == 2
-    assert Notification.objects.filter(kind=Kind.PACK_ISSUED).count() == 2
+    assert len(mailbox.arrived) == 3
+    assert Notification.objects.filter(kind=Kind.PACK_ISSUED).count() == 3
+
+
+def test_a_board_member_invited_to_the_plan_hears_of_the_pack_as_the_boards_own_do(
+    anytown, mailbox, run_on_commit
+):
+    invited = factories.UserFactory(username="invited", email="partner@police.example")
+    anytown.plan.roles.create(user=invited, role="board_member")
+
+    run_on_commit(
+        issue_pack,
+        plan=anytown.plan,
+        board=anytown.board,
+        as_at=datetime.date.today(),
+        by=anytown.improvement_lead,
+    )
+
+    assert mailbox.recipients() == addresses(
+        anytown.chair, anytown.member, anytown.secretary, invited
+    )
 
 
 def test_a_sign_off_request_is_told_to_the_plans_improvement_leads_only(
