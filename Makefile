@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: help install run serve test lint format bench check clean
+.PHONY: help install run serve test lint format bench loadtest check clean
 .DEFAULT_GOAL := help
 
 help:  ## list the front doors
@@ -52,6 +52,10 @@ format: install  ## ruff fix and format
 
 bench: install  ## speed and memory benchmarks
 	DEBUG=1 $(PY) -m bench
+
+# Needs PostgreSQL on 127.0.0.1 (LOADTEST_DATABASE_URL); makes and drops its own database.
+loadtest: install  ## Gunicorn on PostgreSQL under locust: board week, saturation, the admin's floor
+	$(PY) -m bench.loadtest.run
 
 CHECK_ENV := DEBUG=0 SECRET_KEY=check-deploy-only-$$(date +%s)-not-a-real-secret-0123456789abcdef \
 	ALLOWED_HOSTS=tracker.example.org
