@@ -39,6 +39,7 @@ urlpatterns = [
         accounts.PasswordResetCompleteView.as_view(),
         name="password_reset_complete",
     ),
+    path("sso/", include("sso.urls")),
     path("notifications/", include("notices.urls")),
     path("boards/", include("boards.urls")),
     path("", include("boards.dashboard_urls")),
