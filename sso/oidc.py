@@ -84,8 +84,12 @@ def _get_json(url: str) -> dict:
     return document
 
 
+def discovery_cache_key(issuer: str) -> str:
+    return _cache_key("discovery", issuer)
+
+
 def endpoints(provider) -> Endpoints:
-    key = _cache_key("discovery", provider.issuer)
+    key = discovery_cache_key(provider.issuer)
     document = cache.get(key)
     if document is None:
         document = _get_json(discovery_url(provider.issuer))

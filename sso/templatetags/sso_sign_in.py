@@ -1,5 +1,6 @@
 from django import template
 
+from sso.csp import allow_form_action_to
 from sso.forms import WorkEmailForm
 from sso.models import IdentityProvider
 
@@ -17,8 +18,11 @@ def council_sign_in(context):
     )
     if refused:
         form.fields["email"].widget.attrs["aria-describedby"] = "sso_email-error"
+    providers = list(IdentityProvider.objects.enabled().only("issuer"))
+    if "request" in context:
+        allow_form_action_to(context["request"], providers)
     return {
-        "offered": bool(refused) or IdentityProvider.objects.enabled().exists(),
+        "offered": bool(refused) or bool(providers),
         "form": form,
         "refused": refused,
         "csrf_token": context.get("csrf_token"),

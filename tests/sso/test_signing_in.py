@@ -182,3 +182,14 @@ def test_an_account_made_inactive_is_signed_out_at_its_next_request(
 
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("login"))
+
+
+def test_the_sign_in_page_lets_its_council_form_go_on_to_the_providers(
+    client, anytown_idp, anytown_provider
+):
+    policy = client.get(reverse("login"))["Content-Security-Policy"]
+
+    form_action = next(d for d in policy.split(";") if d.strip().startswith("form-action"))
+    assert form_action.split() == ["form-action", "'self'", anytown_idp.issuer]
+    other_page = client.get(reverse("password_reset"))["Content-Security-Policy"]
+    assert anytown_idp.issuer not in other_page
