@@ -6,12 +6,6 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
 from sso import refusals
-from tests.sso.fixtures import (  # noqa: F401
-    anytown_idp,
-    anytown_provider,
-    fresh_discovery,
-    start_provider,
-)
 
 pytestmark = pytest.mark.browser
 
