@@ -54,6 +54,9 @@ class Endpoints:
     authorization: str
     token: str
     jwks: str
+    # client_secret_basic is OpenID Connect's default; a provider that lists only
+    # client_secret_post gets that.
+    client_auth: str = "client_secret_basic"
 
 
 @dataclass(frozen=True)
@@ -101,20 +104,29 @@ def endpoints(provider) -> Endpoints:
                 f"the provider is set up with {provider.issuer!r}"
             )
         cache.set(key, document, CACHE_SECONDS)
+    methods = document.get("token_endpoint_auth_methods_supported") or ["client_secret_basic"]
     try:
         return Endpoints(
             authorization=document["authorization_endpoint"],
             token=document["token_endpoint"],
             jwks=document["jwks_uri"],
+            client_auth=(
+                "client_secret_post"
+                if "client_secret_basic" not in methods and "client_secret_post" in methods
+                else "client_secret_basic"
+            ),
         )
     except KeyError as error:
         raise ProviderUnavailable(f"discovery document has no {error}") from error
 
 
-def _session(provider, *, redirect_uri: str, client_secret: str | None = None) -> OAuth2Session:
+def _session(
+    provider, *, redirect_uri: str, client_secret: str | None = None, client_auth=None
+) -> OAuth2Session:
     return OAuth2Session(
         client_id=provider.client_id,
         client_secret=client_secret,
+        token_endpoint_auth_method=client_auth,
         scope=SCOPES,
         redirect_uri=redirect_uri,
         code_challenge_method="S256",
@@ -140,10 +152,16 @@ def exchange_code(provider, *, code: str, redirect_uri: str, code_verifier: str)
         client_secret = provider.client_secret()
     except secrets.SecretUnavailable as error:
         raise ProviderUnavailable(f"client secret of {provider}: {error}") from error
-    session = _session(provider, redirect_uri=redirect_uri, client_secret=client_secret)
+    found = endpoints(provider)
+    session = _session(
+        provider,
+        redirect_uri=redirect_uri,
+        client_secret=client_secret,
+        client_auth=found.client_auth,
+    )
     try:
         token = session.fetch_token(
-            endpoints(provider).token,
+            found.token,
             grant_type="authorization_code",
             code=code,
             code_verifier=code_verifier,

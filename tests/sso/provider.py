@@ -49,6 +49,8 @@ class Provider:
         self.token_changes: dict = {}
         self.deny = False
         self.forge_with: RSAKey | None = None
+        self.client_auth_methods = ["client_secret_basic", "client_secret_post"]
+        self.client_auth_seen: list[str] = []
         self.codes: dict = {}
         self.authorization_requests: list[dict] = []
         self.token_requests = 0
@@ -105,10 +107,7 @@ class Provider:
                 "subject_types_supported": ["public"],
                 "id_token_signing_alg_values_supported": ["RS256"],
                 "code_challenge_methods_supported": ["S256"],
-                "token_endpoint_auth_methods_supported": [
-                    "client_secret_basic",
-                    "client_secret_post",
-                ],
+                "token_endpoint_auth_methods_supported": self.client_auth_methods,
             },
         )
 
@@ -146,12 +145,16 @@ class Provider:
 
     def _client_is_known(self, environ, form) -> bool:
         header = environ.get("HTTP_AUTHORIZATION", "")
-        if header.startswith("Basic "):
+        if header.startswith("Basic ") and "client_secret_basic" in self.client_auth_methods:
+            self.client_auth_seen.append("client_secret_basic")
             decoded = base64.b64decode(header[6:]).decode()
             client_id, _, secret = decoded.partition(":")
             client_id, secret = unquote(client_id), unquote(secret)
-        else:
+        elif "client_secret_post" in self.client_auth_methods:
+            self.client_auth_seen.append("client_secret_post")
             client_id, secret = form.get("client_id"), form.get("client_secret")
+        else:
+            return False
         return client_id == self.client_id and secret == self.client_secret
 
     def _token(self, environ, start_response):

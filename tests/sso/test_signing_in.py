@@ -193,3 +193,20 @@ def test_the_sign_in_page_lets_its_council_form_go_on_to_the_providers(
     assert form_action.split() == ["form-action", "'self'", anytown_idp.issuer]
     other_page = client.get(reverse("password_reset"))["Content-Security-Policy"]
     assert anytown_idp.issuer not in other_page
+
+
+@pytest.mark.parametrize(
+    ("offered", "used"),
+    [
+        (["client_secret_basic", "client_secret_post"], "client_secret_basic"),
+        (["client_secret_post"], "client_secret_post"),
+    ],
+)
+def test_the_client_secret_goes_as_the_provider_asks(
+    client, anytown_idp, anytown_provider, offered, used
+):
+    anytown_idp.client_auth_methods = offered
+    anytown_idp.sign_in_as(sub="a1b2", email="jo@anytown.gov.uk")
+
+    assert sign_in(client, "jo@anytown.gov.uk").status_code == 302
+    assert anytown_idp.client_auth_seen == [used]
