@@ -86,4 +86,5 @@ def callback(request):
         return _refuse(request, refused, next_url=flow.next if flow else "")
     login(request, user, backend=BACKEND)
     sessions.mark_signed_in(request, provider.pk)
+    logger.info("Signed in through %s: %s", provider, user.get_username())
     return HttpResponseRedirect(flow.next or resolve_url(settings.LOGIN_REDIRECT_URL))

@@ -272,3 +272,14 @@ def test_refused_council_sign_ins_never_lock_the_password_account(client, jo, se
     )
     assert signed_in.status_code == 302
     assert client.session["_auth_user_id"]
+
+
+def test_a_provider_disabled_during_a_sign_in_signs_nobody_in(client, jo, anytown_provider):
+    started = client.post(reverse("sso:start"), {"email": JO})
+    anytown_provider.enabled = False
+    anytown_provider.save()
+
+    response = follow_to_provider_and_back(client, started)
+
+    assert_refused(response, refusals.PROVIDER_UNAVAILABLE, status=503)
+    assert jo.token_requests == 0
