@@ -219,7 +219,11 @@ def verified_claims(provider, id_token: str, *, nonce: str, now: float | None = 
         registry.validate(claims)
     except JoseError as error:
         raise TokenInvalid(f"claims: {error}") from error
-    if int(claims["iat"]) > now + LEEWAY_SECONDS:
+    try:
+        issued_later = int(claims["iat"]) > now + LEEWAY_SECONDS
+    except (TypeError, ValueError) as error:
+        raise TokenInvalid(f"claims: iat is not a time: {claims['iat']!r}") from error
+    if issued_later:
         raise TokenInvalid("claims: issued in the future")
     audiences = claims["aud"] if isinstance(claims["aud"], list) else [claims["aud"]]
     if len(audiences) > 1 and claims.get("azp") != provider.client_id:

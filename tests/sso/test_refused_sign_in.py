@@ -53,8 +53,19 @@ def jo(anytown_idp, anytown_provider):
         ({"nonce": "a-nonce-from-another-sign-in"}, "'nonce'"),
         ({"nonce": DELETE}, "'nonce'"),
         ({"iat": int(time.time()) + 3600}, "future"),
+        ({"iat": "yesterday"}, "'iat'"),
+        ({"sub": DELETE}, "'sub'"),
     ],
-    ids=["wrong-audience", "expired", "wrong-issuer", "wrong-nonce", "no-nonce", "issued-later"],
+    ids=[
+        "wrong-audience",
+        "expired",
+        "wrong-issuer",
+        "wrong-nonce",
+        "no-nonce",
+        "issued-later",
+        "iat-not-a-time",
+        "no-subject",
+    ],
 )
 def test_an_id_token_that_is_not_for_this_sign_in_is_refused(client, jo, caplog, changes, logged):
     jo.token_changes = changes
