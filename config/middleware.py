@@ -14,6 +14,8 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
 
+from sso.csp import form_action_origins
+
 # C0 and C1 control characters: no URL of the site holds one, and a NUL makes PostgreSQL raise.
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 QUERY_HAS_NUL = "The address holds a character no page accepts."
@@ -42,7 +44,8 @@ def _hash(text: str) -> str:
 
 
 class ContentSecurityPolicyMiddleware(CSPMiddleware):
-    """django-csp's middleware; on admin pages it adds the hashes of settings.CSP_ADMIN_INLINE.
+    """django-csp's middleware; on admin pages it adds the hashes of settings.CSP_ADMIN_INLINE,
+    and on the sign-in page the council providers' origins to `form-action` (sso.csp).
 
     'unsafe-hashes' lets a hash match a style or handler attribute, not only a <style> or
     <script> element: it allows those exact texts, never inline code in general.
@@ -55,6 +58,10 @@ class ContentSecurityPolicyMiddleware(CSPMiddleware):
             for directive, texts in settings.CSP_ADMIN_INLINE.items():
                 extra = [UNSAFE_HASHES, *map(_hash, texts)]
                 update[directive] = [*update.get(directive, []), *extra]
+            parts.update = update
+        if origins := form_action_origins(request):
+            update = dict(parts.update or {})
+            update["form-action"] = [*update.get("form-action", []), *origins]
             parts.update = update
         return parts
 

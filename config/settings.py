@@ -119,6 +119,8 @@ AUTH_PASSWORD_VALIDATORS = [
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
+    # Signs in only through a council's provider (sso.views.callback); never checks a password.
+    "sso.backends.IdentityBackend",
 ]
 LOGIN_URL = "login"
 # By role: a plan's dashboard for its improvement leads, chairs and members, else My actions.
@@ -368,5 +370,14 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
     # Failed sign-ins (INFO) and lock-outs (WARNING) reach the console whatever LOG_LEVEL says.
-    "loggers": {"axes": {"level": "INFO"}, "improvement.accounts": {"level": "INFO"}},
+    "loggers": {
+        "axes": {"level": "INFO"},
+        "improvement.accounts": {"level": "INFO"},
+        # Every refused single sign-on, with its reason.
+        "sso": {"level": "INFO"},
+    },
 }
+
+# Single sign-on (sso/): client secrets typed in the admin are encrypted with a key derived from
+# this, or from SECRET_KEY when it is unset; changing it means typing every secret in again.
+SSO_SECRET_KEY = os.environ.get("SSO_SECRET_KEY", "")

@@ -40,6 +40,7 @@ urlpatterns = [
         name="password_reset_complete",
     ),
     path("", include("operations.urls")),
+    path("sso/", include("sso.urls")),
     path("notifications/", include("notices.urls")),
     path("boards/", include("boards.urls")),
     path("", include("boards.dashboard_urls")),

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.http import urlencode
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
@@ -21,14 +21,6 @@ ACCOUNT_READY = "Your account is ready: sign in with your e-mail address and the
 INVITATION_ACCEPTED = "You are now %(role)s of %(plan)s."
 USE_COUNCIL_SIGN_IN = "Your council signs you in: use the button below rather than a password."
 TEMPLATE = "improvement/invitations/accept.html"
-
-
-def sso_start_url() -> str | None:
-    """Where the council's own sign-in starts, once single sign-on is installed."""
-    try:
-        return reverse("sso:start")
-    except NoReverseMatch:
-        return None
 
 
 def _refused(request, message: str, *, status: int):
@@ -71,9 +63,9 @@ def _signed_out(request, token: str, found: Invitation):
         login = reverse("login") + "?" + urlencode({"next": request.path})
         return render(request, TEMPLATE, {"invitation": found, "step": "sign_in", "login": login})
     provider = IdentityProvider.objects.for_email(found.email)
-    start = sso_start_url() if provider is not None else None
-    if start is not None:
+    if provider is not None:
         # Council staff sign in with the council's account, never a password of ours.
+        start = reverse("sso:start")
         context = {"invitation": found, "step": "sso", "provider": provider, "start": start}
         if request.method == "POST":
             messages.error(request, USE_COUNCIL_SIGN_IN)

@@ -24,6 +24,8 @@ from improvement.models import (
     Theme,
 )
 from inspections.models import Finding, Inspection, Judgement, MonitoringVisit, Recommendation
+from sso import secrets
+from sso.models import Identity, IdentityProvider
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -305,3 +307,27 @@ class TaskResultFactory(factory.django.DjangoModelFactory):
     task_path = "boards.tasks.build_pack_task"
     args_kwargs = factory.Sequence(lambda n: {"args": [n], "kwargs": {}})
     backend_name = "default"
+
+
+class IdentityProviderFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = IdentityProvider
+
+    class Params:
+        secret = "a client secret"
+
+    authority = factory.SubFactory(AuthorityFactory)
+    name = factory.LazyAttribute(lambda p: f"{p.authority.name} account")
+    issuer = "https://login.microsoftonline.com/00000000-0000-0000-0000-000000000000/v2.0"
+    client_id = "tracker-site"
+    email_domains = factory.LazyAttribute(lambda p: f"{p.authority.slug}.gov.uk")
+    client_secret_encrypted = factory.LazyAttribute(lambda p: secrets.encrypt(p.secret))
+
+
+class IdentityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Identity
+
+    provider = factory.SubFactory(IdentityProviderFactory)
+    subject = factory.Sequence(lambda n: f"subject-{n}")
+    user = factory.SubFactory(UserFactory)

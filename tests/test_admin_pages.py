@@ -85,6 +85,9 @@ ROW_BUILDERS = {
     "authorities.Authority": lambda n: f.AuthorityFactory.create_batch(
         n, name=factory.Sequence(lambda i: f"Borough {i} Council")
     ),
+    "sso.IdentityProvider": lambda n: f.IdentityProviderFactory.create_batch(
+        n, name=factory.Sequence(lambda i: f"Council account {i}")
+    ),
     "auth.User": _users,
     "auth.Group": _groups,
     "inspections.Inspection": lambda n: f.InspectionFactory.create_batch(n),

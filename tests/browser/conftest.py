@@ -8,6 +8,12 @@ import pytest
 
 from improvement.models import Rag, Status
 from tests import factories
+from tests.sso.fixtures import (  # noqa: F401  (a council's provider, for the sign-in test)
+    anytown_idp,
+    anytown_provider,
+    fresh_discovery,
+    start_provider,
+)
 
 # Playwright's sync API keeps an event loop running in this thread; the ORM calls the tests make
 # for their data are still plain synchronous calls, so Django's async guard is told so.

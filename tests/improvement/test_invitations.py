@@ -14,7 +14,6 @@ from django.utils import timezone
 
 from improvement import invitation_services, invitation_views, people_forms
 from improvement.models import Invitation, PeopleChange, PlanRole, token_digest
-from sso.models import IdentityProvider
 from tests import factories
 
 PASSWORD = "a long and unguessable phrase"
@@ -246,21 +245,17 @@ def test_accepting_as_the_wrong_user_is_refused_by_the_service(invited, other_of
 
 @pytest.fixture
 def council_provider(plan):
-    provider = IdentityProvider(
+    return factories.IdentityProviderFactory(
         authority=plan.authority,
         name="Anytown Council account",
         issuer="https://login.example/anytown/v2.0",
         client_id="tracker",
         email_domains="police.example",
     )
-    provider.full_clean()
-    provider.save()
-    return provider
 
 
 @pytest.fixture
-def sso_served(settings):
-    settings.ROOT_URLCONF = "tests.improvement.sso_stub_urls"
+def sso_served():
     return reverse("sso:start")
 
 

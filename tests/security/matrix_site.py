@@ -260,6 +260,12 @@ SITE = {
     "password_reset_complete": Cell(get=every(OK), post=every(NA)),
     # The health check: anyone, load balancers included; statuses only, never data.
     "operations:health": Cell(get=every(OK), post=every(NA)),
+    # Council sign-in: the page for everyone; an address in no council's domain is sent back to
+    # the sign-in page (400), as is an answer from a provider to a sign-in nobody started here.
+    "sso:start": Cell(
+        get=every(OK), post=every(400), data=lambda w: {"email": "someone@nowhere.example"}
+    ),
+    "sso:callback": Cell(get=every(400), post=every(NA)),
     # Each user's own list and settings: nobody reaches another's, so every persona gets its own.
     "notices:list": Cell(get=SIGNED_IN, post=every(REDIRECT, anonymous=LOGIN)),
     "notices:settings": Cell(

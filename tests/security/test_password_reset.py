@@ -36,7 +36,9 @@ def ask_for_reset(client, email):
     return client.post("/accounts/password_reset/", {"email": email})
 
 
-def test_without_e_mail_the_reset_pages_do_not_exist_and_sign_in_offers_no_link(client, settings):
+def test_without_e_mail_the_reset_pages_do_not_exist_and_sign_in_offers_no_link(
+    client, settings, db
+):
     settings.EMAIL_CONFIGURED = False
 
     for url in RESET_URLS:

@@ -181,6 +181,9 @@ def build_world() -> World:
         token_hash=token_digest(INVITATION_TOKEN),
     )
     Group.objects.create(name="Improvement leads")
+    # Anytown's own identity provider, through which the officer has signed in once.
+    provider = f.IdentityProviderFactory(authority=plan.authority, email_domains="anytown.gov.uk")
+    f.IdentityFactory(provider=provider, user=users["officer"])
     _sign_in_records()
     f.TaskResultFactory(args_kwargs={"args": [pack.pk], "kwargs": {}})
 
