@@ -102,9 +102,11 @@ def test_an_improvement_lead_sets_up_an_app_after_the_password_then_signs_in_wit
     assert response["Location"] == SET_UP_PAGE
     assert not signed_in(client)
     page = client.get(SET_UP_PAGE).content.decode()
-    assert "<svg" in page and "<img" not in page
+    assert "<svg" in page
+    assert "<img" not in page
     assert "otpauth://totp/Improvement%20Tracker%3Aimprovement_lead?secret=" in page
-    assert 'autocomplete="one-time-code"' in page and 'inputmode="numeric"' in page
+    assert 'autocomplete="one-time-code"' in page
+    assert 'inputmode="numeric"' in page
     assert '<label class="govuk-label" for="id_code">' in page
     key = set_up_key(page)
 
@@ -149,7 +151,8 @@ def test_the_code_page_labels_its_fields_for_an_app_code_and_a_recovery_code(
 
     page = client.get(CODE_PAGE).content.decode()
 
-    assert '<label class="govuk-label" for="id_code">Code from your authenticator app</label>' in page
+    label = '<label class="govuk-label" for="id_code">Code from your authenticator app</label>'
+    assert label in page
     assert 'autocomplete="one-time-code"' in page
     assert 'inputmode="numeric"' in page
     assert 'aria-describedby="id_code-hint"' in page
@@ -185,7 +188,9 @@ def test_a_wrong_code_is_refused_clearly_and_the_next_try_must_wait(
     assert signed_in(client)
 
 
-def test_a_code_that_is_not_six_digits_is_refused_without_counting(client, improvement_lead, lead_app):
+def test_a_code_that_is_not_six_digits_is_refused_without_counting(
+    client, improvement_lead, lead_app
+):
     sign_in(client, "improvement_lead")
 
     page = enter(client, "12ab").content.decode()
@@ -236,7 +241,7 @@ def test_a_recovery_code_signs_in_once(client, improvement_lead, lead_app):
 
     page = again.content.decode()
     assert WRONG_RECOVERY_CODE in page
-    assert "<details class=\"govuk-details\" open>" in page
+    assert '<details class="govuk-details" open>' in page
     assert not signed_in(client)
     assert second_factor.recovery_codes_left(improvement_lead) == 9
 
@@ -406,7 +411,10 @@ def test_a_session_signed_in_through_single_sign_on_is_never_asked_for_a_code(
 ):
     """Single sign-on signs in elsewhere and marks the session; the provider's own second factor
     applies, so nothing here asks for a code, even of an administrator or lead with none set up."""
-    for user, page in ((improvement_lead, f"/plans/{plan.slug}/dashboard/"), (admin_user, "/admin/")):
+    for user, page in (
+        (improvement_lead, f"/plans/{plan.slug}/dashboard/"),
+        (admin_user, "/admin/"),
+    ):
         browser = Client()
         browser.force_login(user)
         session = browser.session
