@@ -59,7 +59,8 @@ def app_uri(*, user, key: str) -> str:
 
 def qr_svg(uri: str) -> str:
     """The otpauth:// URI as an inline SVG QR code: no script, no image fetched from anywhere."""
-    return segno.make(uri, error="m").svg_inline(scale=5, border=2, title="QR code for the key")
+    svg = segno.make(uri, error="m").svg_inline(scale=5, border=2, title="QR code for the key")
+    return svg.replace("<svg ", '<svg role="img" aria-label="QR code for the key" ', 1)
 
 
 def _normalised(code: str) -> str:

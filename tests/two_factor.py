@@ -17,6 +17,10 @@ def code_for_key(hex_key: str, *, steps_from_now: int = 0) -> str:
     return f"{totp.token():06d}"
 
 
+def current_step() -> int:
+    return int(time.time()) // 30
+
+
 def app_code(device: TOTPDevice, *, steps_from_now: int = 0) -> str:
     return code_for_key(device.key, steps_from_now=steps_from_now)
 
