@@ -56,37 +56,55 @@ def _show_codes(request, codes: list[str], *, then: str):
     return redirect("second_factor_recovery_codes")
 
 
+def _try_app_code(request, sign_in, form):
+    """The sign-in finished (a redirect) if the form holds the app's current code, else None
+    with the reason on the form."""
+    if not form.is_valid():
+        return None
+    user = sign_in.user
+    throttled = second_factor.is_throttled(second_factor.app_device(user))
+    device = second_factor.check_app_code(user=user, code=form.cleaned_data["code"])
+    if device is None:
+        form.add_error("code", CODE_THROTTLED if throttled else WRONG_APP_CODE)
+        pending_sign_in.count_wrong_code(request, sign_in)
+        return None
+    pending_sign_in.finish(request, sign_in, device)
+    return redirect(sign_in.next_url or "dashboard:landing")
+
+
+def _try_recovery_code(request, sign_in, form):
+    if not form.is_valid():
+        return None
+    user = sign_in.user
+    device = second_factor.use_recovery_code(user=user, code=form.cleaned_data["recovery_code"])
+    if device is None:
+        form.add_error("recovery_code", WRONG_RECOVERY_CODE)
+        pending_sign_in.count_wrong_code(request, sign_in)
+        return None
+    pending_sign_in.finish(request, sign_in, device)
+    messages.warning(
+        request, RECOVERY_CODE_USED % {"left": second_factor.recovery_codes_left(user)}
+    )
+    return redirect(sign_in.next_url or "dashboard:landing")
+
+
 @require_http_methods(["GET", "POST"])
 def code(request):
     sign_in, answer = _waiting(request)
     if answer is not None:
         return answer
-    user = sign_in.user
-    if not second_factor.has_second_factor(user):
+    if not second_factor.has_second_factor(sign_in.user):
         return redirect("second_factor_setup")
     app_form, recovery_form = AppCodeForm(), RecoveryCodeForm()
-    if request.method == "POST" and "recovery_code" in request.POST:
-        recovery_form = RecoveryCodeForm(request.POST)
-        if recovery_form.is_valid():
-            code_text = recovery_form.cleaned_data["recovery_code"]
-            device = second_factor.use_recovery_code(user=user, code=code_text)
-            if device is not None:
-                pending_sign_in.finish(request, sign_in, device)
-                left = second_factor.recovery_codes_left(user)
-                messages.warning(request, RECOVERY_CODE_USED % {"left": left})
-                return redirect(sign_in.next_url or "dashboard:landing")
-            recovery_form.add_error("recovery_code", WRONG_RECOVERY_CODE)
-            pending_sign_in.count_wrong_code(request, sign_in)
-    elif request.method == "POST":
-        app_form = AppCodeForm(request.POST)
-        if app_form.is_valid():
-            throttled = second_factor.is_throttled(second_factor.app_device(user))
-            device = second_factor.check_app_code(user=user, code=app_form.cleaned_data["code"])
-            if device is not None:
-                pending_sign_in.finish(request, sign_in, device)
-                return redirect(sign_in.next_url or "dashboard:landing")
-            app_form.add_error("code", CODE_THROTTLED if throttled else WRONG_APP_CODE)
-            pending_sign_in.count_wrong_code(request, sign_in)
+    if request.method == "POST":
+        if "recovery_code" in request.POST:
+            recovery_form = RecoveryCodeForm(request.POST)
+            done = _try_recovery_code(request, sign_in, recovery_form)
+        else:
+            app_form = AppCodeForm(request.POST)
+            done = _try_app_code(request, sign_in, app_form)
+        if done is not None:
+            return done
     context = {"form": app_form, "recovery_form": recovery_form}
     return render(request, "registration/second_factor_code.html", context)
 
