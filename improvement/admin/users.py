@@ -6,6 +6,7 @@ factor someone else knows."""
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
+from django.db.models import Exists, OuterRef
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -17,6 +18,15 @@ SIGNED_OUT = "%(count)s deactivated and signed out of every session."
 
 class TrackerUserAdmin(UserAdmin):
     actions = ["deactivate_and_sign_out"]
+    list_display = (*UserAdmin.list_display, "is_active", "two_factors")
+
+    def get_queryset(self, request):
+        apps = TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)
+        return super().get_queryset(request).annotate(has_app=Exists(apps))
+
+    @admin.display(description="Two factors", boolean=True, ordering="has_app")
+    def two_factors(self, user):
+        return user.has_app
 
     @admin.action(description="Deactivate and sign out", permissions=["change"])
     def deactivate_and_sign_out(self, request, queryset):

@@ -428,3 +428,16 @@ def test_a_session_signed_in_through_single_sign_on_is_never_asked_for_a_code(
         assert not TOTPDevice.objects.filter(user=user).exists()
     # The administrator's admin sign-in page sends them straight in: they are signed in.
     assert browser.get("/admin/login/")["Location"] == "/admin/"
+
+
+def test_the_admins_user_list_shows_who_has_two_factors(
+    client, admin_user, improvement_lead, officer, lead_app
+):
+    client.force_login(admin_user)
+
+    listing = client.get("/admin/auth/user/")
+
+    assert "Two factors" in listing.content.decode()
+    shown = {user.username: user.has_app for user in listing.context["cl"].result_list}
+    assert shown["improvement_lead"] is True
+    assert shown["officer"] is False
