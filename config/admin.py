@@ -12,10 +12,13 @@ from functools import update_wrapper
 from django.contrib import admin, messages
 from django.contrib.admin.options import IS_POPUP_VAR, IncorrectLookupParameters
 from django.contrib.admin.views.main import ERROR_FLAG, SEARCH_VAR
-from django.core.exceptions import ValidationError
+from django.contrib.auth import REDIRECT_FIELD_NAME
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, models
 from django.db.models.constants import LOOKUP_SEP
 from django.http import Http404, HttpResponseRedirect, JsonResponse
+from django.urls import reverse
+from django.utils.http import urlencode
 
 from improvement.search import search_error
 
@@ -101,6 +104,19 @@ class TrackerAdminSite(admin.AdminSite):
     site_header = "Improvement Tracker administration"
     site_title = "Improvement Tracker"
     index_title = "Plans, recommendations, risks and boards"
+
+    def login(self, request, extra_context=None):
+        """The admin has no sign-in of its own: its page sends to the site's, which asks an
+        administrator for their second factor, with next= back to the admin. Its own password
+        form would have been a way round that."""
+        if request.user.is_authenticated:
+            if self.has_permission(request):
+                return HttpResponseRedirect(reverse("admin:index", current_app=self.name))
+            raise PermissionDenied("Signed in, but not as a member of staff.")
+        next_url = request.GET.get(REDIRECT_FIELD_NAME) or reverse(
+            "admin:index", current_app=self.name
+        )
+        return HttpResponseRedirect(f"{reverse('login')}?{urlencode({'next': next_url})}")
 
     def admin_view(self, view, cacheable=False):
         def checked(request, *args, **kwargs):

@@ -53,6 +53,9 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "authorities",
     "notices",
     "sso",
@@ -126,6 +129,10 @@ LOGIN_URL = "login"
 # By role: a plan's dashboard for its improvement leads, chairs and members, else My actions.
 LOGIN_REDIRECT_URL = "dashboard:landing"
 LOGOUT_REDIRECT_URL = "login"
+# Two factors (docs/sign-in.md): the name authenticator apps show beside the code. A wrong code
+# makes the next try wait 1, 2, 4, 8... seconds (django-otp), and counts towards django-axes'
+# AXES_FAILURE_LIMIT as a wrong password does.
+OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "Improvement Tracker")
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"

@@ -14,9 +14,10 @@ from django.contrib.auth.forms import PasswordResetForm, SetPasswordForm
 from django.contrib.sites.shortcuts import get_current_site
 from django.core.mail import get_connection
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 
+from improvement import pending_sign_in, second_factor
 from improvement.forms import SignInForm
 from notices.services import tell_on_commit
 from notices.tasks import send_password_reset
@@ -163,6 +164,17 @@ class SignInView(auth_views.LoginView):
         # ?next=/; that is a request for the home page, which by role is LOGIN_REDIRECT_URL.
         url = super().get_redirect_url()
         return "" if url == reverse("improvement:my_actions") else url
+
+    def form_valid(self, form):
+        """The password was right. Whoever must or chose to use two factors is not signed in
+        yet: the sign-in waits for their code (or, with no app yet, for them to set one up)."""
+        user = form.get_user()
+        needed = second_factor.needs_second_factor(user)
+        chosen = second_factor.has_second_factor(user)
+        if not (needed or chosen):
+            return super().form_valid(form)
+        pending_sign_in.start(self.request, user=user, next_url=self.get_success_url())
+        return redirect("second_factor_code" if chosen else "second_factor_setup")
 
     def get_context_data(self, **kwargs):
         return {**super().get_context_data(**kwargs), "password_reset": settings.EMAIL_CONFIGURED}

@@ -98,6 +98,9 @@ NOT_COUNCIL_DATA = {
     "notices.EmailChoice": "a person's own e-mail settings, not the council's records",
     "sso.IdentityProvider": "connection settings, with a secret, not records",
     "sso.Identity": "a person's link to the council's provider, not records",
+    "otp_totp.TOTPDevice": "a person's second factor: a secret, not records",
+    "otp_static.StaticDevice": "a person's recovery codes: secrets, not records",
+    "otp_static.StaticToken": "a person's recovery codes: secrets, not records",
 }
 
 PEOPLE_FIELDS = (

@@ -10,6 +10,8 @@ from django.contrib.auth.models import Group
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tests import factories as f
 
@@ -81,6 +83,16 @@ def _sign_in_records(model, **fields):
     return build
 
 
+def _devices(model):
+    def build(n):
+        model.objects.bulk_create(
+            model(user=user, name="Authenticator app", confirmed=True)
+            for user in f.UserFactory.create_batch(n)
+        )
+
+    return build
+
+
 ROW_BUILDERS = {
     "authorities.Authority": lambda n: f.AuthorityFactory.create_batch(
         n, name=factory.Sequence(lambda i: f"Borough {i} Council")
@@ -120,6 +132,8 @@ ROW_BUILDERS = {
     "axes.AccessAttempt": _sign_in_records(AccessAttempt, failures_since_start=5),
     "axes.AccessFailureLog": _sign_in_records(AccessFailureLog),
     "axes.AccessLog": _sign_in_records(AccessLog),
+    "otp_totp.TOTPDevice": _devices(TOTPDevice),
+    "otp_static.StaticDevice": _devices(StaticDevice),
 }
 # Rows that only a service (or django-axes, at sign-in, or the task queue) writes: the admin
 # shows them and refuses to add one.
@@ -131,6 +145,8 @@ READ_ONLY = (
     "axes.AccessAttempt",
     "axes.AccessFailureLog",
     "axes.AccessLog",
+    "otp_totp.TOTPDevice",
+    "otp_static.StaticDevice",
 )
 
 REGISTERED = sorted(model._meta.label for model in admin.site._registry)

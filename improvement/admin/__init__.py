@@ -7,4 +7,5 @@ from improvement.admin import (  # noqa: F401
     plans,
     recommendations,
     risks,
+    users,
 )

@@ -102,11 +102,8 @@ def test_the_admin_and_its_import_pages_raise_no_violation(
     page, console = watched
     admin_user.set_password(PASSWORD)
     admin_user.save()
-    page.goto(f"{live_server.url}/admin/login/")
-    page.get_by_label("Username").fill("admin")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url(f"{live_server.url}/admin/")
+    # The admin signs in through the site's sign-in, code and all.
+    sign_in(page, live_server, "admin", next_url="/admin/", lands_on="/admin/")
     action_pk, plan_pk = overdue_action.pk, overdue_action.plan.pk
 
     found = visit_all(

@@ -3,6 +3,7 @@ page answers, and each exception for the superuser as a decision."""
 
 from tests.security.matrix import (
     ADMIN_LOGIN,
+    LOGIN,
     NA,
     NOT_STAFF,
     OK,
@@ -20,9 +21,12 @@ def _admin_row(staff, superuser, *, others=ADMIN_LOGIN):
 
 ADMIN_SITE = {
     "admin:index": Cell(get=_admin_row(OK, OK), post=_admin_row(OK, OK)),
+    # The admin has no sign-in of its own: anyone signed out is sent to the site's (which asks
+    # for the second factor), staff go in, and anyone else signed in is refused. A password
+    # posted here is not read.
     "admin:login": Cell(
-        get={**dict.fromkeys(NOT_STAFF, OK), "staff_no_perms": REDIRECT, "superuser": REDIRECT},
-        post=every(OK),
+        get=_admin_row(REDIRECT, REDIRECT, others=F) | {"anonymous": LOGIN},
+        post=_admin_row(REDIRECT, REDIRECT, others=F) | {"anonymous": LOGIN},
         data=lambda w: {"username": "staff_no_perms", "password": "not the password"},
     ),
     "admin:logout": Cell(get=_admin_row(NA, NA, others=REDIRECT), post=every(REDIRECT)),
@@ -96,6 +100,13 @@ SUPERUSER_EXCEPTIONS = {
             ("add", "post", F),
             ("change", "post", REDIRECT),
         )
+    },
+    # Two-factor devices: an administrator sees and deletes them (a user who lost their phone
+    # sets up again), never adds or changes one, so no one's key is typed in by someone else.
+    **{
+        (model, page, method): F
+        for model in ("otp_totp.totpdevice", "otp_static.staticdevice")
+        for page, method in (("add", "get"), ("add", "post"), ("change", "post"))
     },
     # The task queue's results (django-tasks-db's admin) are the worker's record: shown, never
     # added, changed or deleted by hand (prune_db_task_results clears old ones).

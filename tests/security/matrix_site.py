@@ -87,6 +87,7 @@ def _invitation(w):
 
 # The plan's people: its improvement leads change them and are sent back to the page.
 CHANGE_PEOPLE = row(LOGIN, F, F, N, F, F, REDIRECT, N, N, REDIRECT)
+TURN_OFF = every(REDIRECT, anonymous=LOGIN) | {"chair": OK}
 RECORD_AND_RETURN = row(LOGIN, N, N, N, F, F, REDIRECT, N, N, REDIRECT, board_secretary=REDIRECT)
 
 SITE = {
@@ -244,6 +245,25 @@ SITE = {
         get=every(REDIRECT, anonymous=OK),
         post=every(REDIRECT, anonymous=OK),
         data=lambda w: {"username": "officer", "password": "not the password"},
+    ),
+    # The sign-in's second step exists only while a password sign-in waits for its code: with
+    # none waiting (every persona here), both send to the sign-in page (without ?next=).
+    "second_factor_code": Cell(
+        get=every(REDIRECT), post=every(REDIRECT), data=lambda w: {"code": "000000"}
+    ),
+    "second_factor_setup": Cell(
+        get=every(REDIRECT), post=every(REDIRECT), data=lambda w: {"code": "000000"}
+    ),
+    # Each user's own Sign-in security: nobody reaches another's. A wrong code on the set-up
+    # page shows it again; with no new codes to show, the codes page goes back to the page.
+    "sign_in_security": Cell(get=SIGNED_IN, post=GET_ONLY),
+    "second_factor_turn_on": Cell(get=SIGNED_IN, post=SIGNED_IN, data=lambda w: {"code": "000000"}),
+    "second_factor_recovery_codes": Cell(get=every(REDIRECT, anonymous=LOGIN), post=GET_ONLY),
+    "second_factor_new_recovery_codes": Cell(get=GET_ONLY, post=every(REDIRECT, anonymous=LOGIN)),
+    # Only someone with two factors on who need not have them (the world's chair) may turn them
+    # off; a wrong password shows the form again. Everyone else is sent back to the page.
+    "second_factor_turn_off": Cell(
+        get=TURN_OFF, post=TURN_OFF, data=lambda w: {"password": "not the password"}
     ),
     "logout": Cell(get=every(NA), post=every(REDIRECT)),
     "password_change": Cell(

@@ -78,20 +78,27 @@ def test_locking_one_username_leaves_others_free_to_sign_in(client, officer, oth
     assert client.session["_auth_user_id"] == str(other_officer.pk)
 
 
-def test_the_admin_sign_in_locks_the_same_username_and_shows_the_lock_out_page(
+def test_the_admin_sign_in_is_the_sites_and_locks_the_same_username(
     client, officer, admin_user, limit
 ):
     admin_user.set_password(RIGHT)
     admin_user.save()
-    fail(client, limit, username="admin", url="/admin/login/?next=/admin/")
+    sent = client.get("/admin/login/?next=/admin/")
+    assert sent.status_code == 302
+    assert sent["Location"] == "/accounts/login/?next=%2Fadmin%2F"
+    # The admin's own password form is gone: a password posted to it is not even read.
+    posted = sign_in(client, "admin", RIGHT, url="/admin/login/?next=/admin/")
+    assert posted["Location"] == sent["Location"]
+    assert "_auth_user_id" not in client.session
+    assert not AccessAttempt.objects.exists()
 
-    response = sign_in(client, "admin", RIGHT, url="/admin/login/?next=/admin/")
+    fail(client, limit, username="admin", url=sent["Location"])
+    response = sign_in(client, "admin", RIGHT, url=sent["Location"])
 
     assert response.status_code == 429
     assert SIGN_IN_LOCKED in response.content.decode()
     assert "_auth_user_id" not in client.session
-    # Locked on the admin's page, locked on the site's too: the lock is the username's.
-    assert sign_in(client, "admin", RIGHT).status_code == 429
+    assert AccessAttempt.objects.get(username="admin").failures_since_start >= limit
 
 
 def test_an_administrator_unlocks_an_officer_in_the_admin_and_the_officer_signs_in(

@@ -10,9 +10,10 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from boards.pack.snapshot import pack_snapshot
-from improvement import services
+from improvement import second_factor, services
 from improvement.models import Action, Invitation, PlanRole, Rag, Status, token_digest
 from tests import factories as f
+from tests.two_factor import give_app
 
 PERSONAS = (
     "anonymous",
@@ -104,6 +105,10 @@ def build_world() -> World:
     board = f.BoardFactory(name="Anytown Improvement Board")
     board.plans.add(plan)
     users = _personas(plan, foreign_plan, board)
+    # Two factors on for the lead, who must, and the chair, who chose to (and may turn it off).
+    give_app(users["improvement_lead"])
+    second_factor.new_recovery_codes(user=users["improvement_lead"])
+    give_app(users["chair"])
 
     inspection = f.InspectionFactory(title="Ofsted SIF Anytown 2016")
     plan.inspections.add(inspection)

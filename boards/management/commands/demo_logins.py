@@ -24,3 +24,7 @@ class Command(BaseCommand):
             self.stdout.write(f"  {login.username} / {login.password}")
             self.stdout.write(f"      {login.role}; e-mail {existing[login.username] or 'none'}")
             self.stdout.write(f"      Try: {login.try_this}")
+        self.stdout.write(
+            "The administrator and improvement leads sign in with two factors: at their first "
+            "sign-in they set up an authenticator app (docs/sign-in.md)."
+        )
