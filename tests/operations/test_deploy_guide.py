@@ -17,8 +17,6 @@ import pytest
 import requests
 from django.conf import settings
 
-from tests.operations.scratch import Databases
-
 ROOT = Path(__file__).resolve().parents[2]
 GUIDE = ROOT / "docs" / "deploy.md"
 NGINX = Path("/usr/sbin/nginx")
@@ -109,7 +107,7 @@ def wait_for_port(port: int, processes: list, seconds: int = 120) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         for process in processes:
-            assert process.poll() is None, f"{process.args} ended: {process.stdout.read()}"
+            assert process.poll() is None, f"{process.args} ended with {process.returncode}"
         with socket.socket() as probe:
             if probe.connect_ex(("127.0.0.1", port)) == 0:
                 return
@@ -156,9 +154,9 @@ http {{
 
 
 @pytest.fixture
-def deployed(tmp_path):
+def deployed(tmp_path, scratch_databases):
     require_nginx()
-    databases = Databases(tmp_path)
+    databases = scratch_databases
     cert, key = self_signed(tmp_path)
     (tmp_path / "systemd").mkdir()
     (tmp_path / "etc").mkdir()
@@ -192,42 +190,43 @@ def deployed(tmp_path):
     for step in install:
         run(step, env)
 
-    services = []
-    for name in ("tracker-web", "tracker-worker"):
-        service = unit(tmp_path / "systemd" / f"{name}.service")
-        services.append(
-            subprocess.Popen(
-                service["ExecStart"].split(),
-                cwd=service["WorkingDirectory"],
-                env={"PATH": env["PATH"], **environment_file(Path(service["EnvironmentFile"]))},
-                stdout=subprocess.PIPE,
-                stderr=subprocess.STDOUT,
-                text=True,
-                start_new_session=True,
-            )
-        )
-    nginx = subprocess.Popen(
-        [str(NGINX), "-c", str(nginx_main_conf(tmp_path, Path(env["NGINX_SITE"]))),
-         "-g", "daemon off;"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        start_new_session=True,
-    )  # fmt: skip
+    processes = []
+    log = open(tmp_path / "services.log", "w")  # noqa: SIM115 - closed with the processes
     try:
+        for name in ("tracker-web", "tracker-worker"):
+            service = unit(tmp_path / "systemd" / f"{name}.service")
+            processes.append(
+                subprocess.Popen(
+                    service["ExecStart"].split(),
+                    cwd=service["WorkingDirectory"],
+                    env={"PATH": env["PATH"], **environment_file(Path(service["EnvironmentFile"]))},
+                    stdout=log,
+                    stderr=subprocess.STDOUT,
+                    start_new_session=True,
+                )
+            )
+        services = list(processes)
+        nginx = subprocess.Popen(
+            [str(NGINX), "-c", str(nginx_main_conf(tmp_path, Path(env["NGINX_SITE"]))),
+             "-g", "daemon off;"],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )  # fmt: skip
+        processes.append(nginx)
         wait_for_port(int(env["APP_PORT"]), services)
         wait_for_port(int(env["HTTPS_PORT"]), [nginx])
         yield env, check, cert
     finally:
-        for process in (*services, nginx):
+        for process in processes:
             if process.poll() is None:
                 os.killpg(process.pid, signal.SIGTERM)
-        for process in (*services, nginx):
+        for process in processes:
             try:
                 process.wait(timeout=30)
             except subprocess.TimeoutExpired:
                 os.killpg(process.pid, signal.SIGKILL)
-        databases.drop()
+        log.close()
 
 
 def _manage_shell(env: dict, script: str) -> list[str]:

@@ -22,7 +22,6 @@ import requests
 from django.conf import settings
 from moto.server import ThreadedMotoServer
 
-from tests.operations.scratch import Databases
 from tests.operations.test_deploy_guide import free_port, wait_for_port
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -192,8 +191,8 @@ def _storage_env(kind: str, tmp: Path, s3_endpoint: str) -> dict:
 
 
 @pytest.fixture(params=["shared folder", "object storage"])
-def cluster(request, tmp_path, s3_endpoint):
-    databases = Databases(tmp_path)
+def cluster(request, tmp_path, s3_endpoint, scratch_databases):
+    databases = scratch_databases
     env = {
         **{k: v for k, v in os.environ.items() if k not in ("DJANGO_SETTINGS_MODULE", "DEBUG")},
         "DEBUG": "0",
@@ -209,15 +208,14 @@ def cluster(request, tmp_path, s3_endpoint):
     running.manage("migrate", "--no-input", "-v0")
     running.manage("collectstatic", "--no-input", "-v0")
     running.manage("shell", "-c", MAKE_DATA)
-    running.start()
     try:
+        running.start()
         yield running
     except BaseException:
         print(running.logs())
         raise
     finally:
         running.stop()
-        databases.drop()
 
 
 def _officer_at_work(cluster: Cluster, n: int) -> list[str]:
