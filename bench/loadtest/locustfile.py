@@ -36,7 +36,20 @@ class Visitor(HttpUser):
 
     def sign_in(self, username: str) -> None:
         self.get("/accounts/login/", name="sign-in page")
-        self.post("/accounts/login/", {"username": username, "password": PASSWORD}, name="sign in")
+        with self.client.post(
+            "/accounts/login/",
+            data={
+                "username": username,
+                "password": PASSWORD,
+                "csrfmiddlewaretoken": self.client.cookies.get("csrftoken", ""),
+            },
+            headers=self._headers("/accounts/login/"),
+            name="sign in",
+            allow_redirects=False,
+            catch_response=True,
+        ) as answer:
+            if answer.status_code != 302:
+                answer.failure(f"sign-in answered {answer.status_code}, not a redirect")
 
 
 class Officer(Visitor):

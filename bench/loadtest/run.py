@@ -125,7 +125,7 @@ class Site:
 def run_scenario(site: Site, setup: dict, name: str, seconds: int, folder: Path) -> list[dict]:
     scenario = SCENARIOS[name]
     prefix = folder / name.replace(" ", "-")
-    subprocess.run(
+    ran = subprocess.run(
         [
             sys.executable, "-m", "locust", "-f", str(ROOT / "bench/loadtest/locustfile.py"),
             "--headless", "--users", str(scenario["users"]), "--spawn-rate", "10",
@@ -142,7 +142,11 @@ def run_scenario(site: Site, setup: dict, name: str, seconds: int, folder: Path)
         },
         check=False,
         capture_output=True,
+        text=True,
     )  # fmt: skip
+    (folder / f"{prefix.name}.log").write_text(ran.stdout + ran.stderr)
+    if os.environ.get("LOADTEST_VERBOSE"):
+        print(ran.stderr[-3000:])
     with open(f"{prefix}_stats.csv", newline="") as stats:
         return list(csv.DictReader(stats))
 
