@@ -28,6 +28,8 @@ SUITE_ONLY = {
     "MEDIA_ROOT",
     "STATIC_ROOT",
     "CURL_CA_BUNDLE",
+    # Set by the browser tests' Playwright fixtures: `check --deploy` rightly refuses it.
+    "DJANGO_ALLOW_ASYNC_UNSAFE",
 }
 OFFICER_PASSWORD = "a long officer passphrase"
 # The test's own data, made as the council's first improvement lead would through the site.

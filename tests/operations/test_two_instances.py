@@ -22,7 +22,7 @@ import requests
 from django.conf import settings
 from moto.server import ThreadedMotoServer
 
-from tests.operations.test_deploy_guide import free_port, wait_for_port
+from tests.operations.test_deploy_guide import SUITE_ONLY, free_port, wait_for_port
 
 ROOT = Path(__file__).resolve().parents[2]
 OFFICERS = 8
@@ -194,7 +194,7 @@ def _storage_env(kind: str, tmp: Path, s3_endpoint: str) -> dict:
 def cluster(request, tmp_path, s3_endpoint, scratch_databases):
     databases = scratch_databases
     env = {
-        **{k: v for k, v in os.environ.items() if k not in ("DJANGO_SETTINGS_MODULE", "DEBUG")},
+        **{k: v for k, v in os.environ.items() if k not in SUITE_ONLY},
         "DEBUG": "0",
         "SECRET_KEY": "two-instances-test-only-" + "x" * 40,
         "ALLOWED_HOSTS": "127.0.0.1",
