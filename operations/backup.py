@@ -69,17 +69,20 @@ def row_counts() -> dict[str, int]:
     return {model._meta.label: model._default_manager.count() for model in backed_up_models()}
 
 
-def stored_file_names() -> list[str]:
-    """Every file a row names, once: a historical row names the same file as its object."""
+def file_names(querysets) -> list[str]:
+    """Every stored file the rows of these querysets name, once: a historical row names the
+    same file as its object."""
     names: set[str] = set()
-    for model in backed_up_models():
-        for field in model._meta.concrete_fields:
+    for queryset in querysets:
+        for field in queryset.model._meta.concrete_fields:
             if isinstance(field, models.FileField):
-                values = model._default_manager.exclude(**{field.name: ""}).values_list(
-                    field.attname, flat=True
-                )
+                values = queryset.exclude(**{field.name: ""}).values_list(field.attname, flat=True)
                 names.update(name for name in values.iterator() if name)
     return sorted(names)
+
+
+def stored_file_names() -> list[str]:
+    return file_names(model._default_manager.all() for model in backed_up_models())
 
 
 def _sha256(handle) -> str:

@@ -22,6 +22,7 @@ from django.utils import timezone
 from authorities.models import Authority
 from improvement.importing.export import export_plan_workbook
 from improvement.models import Plan
+from operations.backup import file_names
 
 _PLAN = "plan__authority"
 _ACTION = "action__plan__authority"
@@ -170,21 +171,6 @@ def _people(querysets: dict[str, models.QuerySet]):
     return get_user_model()._default_manager.filter(pk__in=ids).order_by("pk")
 
 
-def _file_names(querysets: dict[str, models.QuerySet]) -> list[str]:
-    names: set[str] = set()
-    for queryset in querysets.values():
-        for field in queryset.model._meta.concrete_fields:
-            if isinstance(field, models.FileField):
-                names.update(
-                    name
-                    for name in queryset.exclude(**{field.name: ""}).values_list(
-                        field.attname, flat=True
-                    )
-                    if name
-                )
-    return sorted(names)
-
-
 def _serialize(label: str, queryset: models.QuerySet) -> str:
     secret = SECRET_FIELDS.get(label, ())
     fields = None
@@ -231,17 +217,7 @@ def _write(authority: Authority, partial: Path) -> dict:
         )
         for plan in Plan.objects.for_authority(authority).order_by("slug"):
             archive.writestr(f"plans/{plan.slug}.xlsx", export_plan_workbook(plan))
-        files = {}
-        for name in _file_names(querysets):
-            digest = hashlib.sha256()
-            with (
-                default_storage.open(name, "rb") as source,
-                archive.open(f"files/{name}", "w") as out,
-            ):
-                while chunk := source.read(1024 * 1024):
-                    digest.update(chunk)
-                    out.write(chunk)
-            files[name] = digest.hexdigest()
+        files = {name: _copy_file(name, archive) for name in file_names(querysets.values())}
         made_at = timezone.now().isoformat()
         manifest = {
             "authority": authority.name,
