@@ -12,7 +12,10 @@
 - Superusers may do everything.
 """
 
-from django.db.models import Q
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.db.models import Value
 
 from improvement.models import Action, Plan, PlanRole, Risk
 
@@ -25,14 +28,55 @@ READ_ROLES = (
 MEETING_ROLES = (PlanRole.Role.IMPROVEMENT_LEAD, PlanRole.Role.BOARD_SECRETARY)
 
 
-def _roles(user, plan: Plan) -> set[str]:
-    # Cached on the user object so a page asking several questions costs one query.
-    cache = user.__dict__.setdefault("_plan_roles_cache", {})
-    if plan.pk not in cache:
-        cache[plan.pk] = set(
-            PlanRole.objects.filter(user=user, plan=plan).values_list("role", flat=True)
+@dataclass(frozen=True)
+class Reach:
+    """What a user holds across the installation, read once per request: their roles by plan,
+    the actions they lead, co-lead or are delegated, and the risks they own (each by plan)."""
+
+    roles: dict[int, frozenset[str]]
+    actions: dict[int, int]
+    risks: dict[int, int]
+
+    def plan_ids(self) -> set[int]:
+        """The plans can_view_plan lets the user read (superusers aside)."""
+        read = {plan for plan, roles in self.roles.items() if roles & set(READ_ROLES)}
+        return read | set(self.actions.values()) | set(self.risks.values())
+
+
+def _reach(user) -> Reach:
+    # Cached on the user object, which lives as long as the request: a page asking many
+    # questions (the menu, the plan, each action's buttons) costs one query in all.
+    if "_reach" not in user.__dict__:
+        held = (
+            PlanRole.objects.filter(user=user)
+            .order_by()
+            .values_list(Value("role"), "plan_id", "plan_id", "role")
+            .union(
+                Action.objects.for_user(user)
+                .order_by()
+                .values_list(Value("action"), "pk", "plan_id", Value("")),
+                Risk.objects.owned_by(user)
+                .order_by()
+                .values_list(Value("risk"), "pk", "plan_id", Value("")),
+                all=True,
+            )
         )
-    return cache[plan.pk]
+        roles, actions, risks = defaultdict(set), {}, {}
+        for kind, pk, plan_id, role in held:
+            if kind == "role":
+                roles[plan_id].add(role)
+            else:
+                (actions if kind == "action" else risks)[pk] = plan_id
+        user.__dict__["_reach"] = Reach(
+            roles={plan_id: frozenset(named) for plan_id, named in roles.items()},
+            actions=actions,
+            risks=risks,
+        )
+    return user.__dict__["_reach"]
+
+
+def _roles(user, plan: Plan) -> frozenset[str]:
+    return _reach(user).roles.get(plan.pk, frozenset())
 
 
 def is_improvement_lead(user, plan: Plan) -> bool:
@@ -44,7 +88,7 @@ def is_improvement_lead(user, plan: Plan) -> bool:
 def leads_action(user, action: Action) -> bool:
     if not user.is_authenticated:
         return False
-    return Action.objects.for_user(user).filter(pk=action.pk).exists()
+    return action.pk in _reach(user).actions
 
 
 def can_view_plan(user, plan: Plan) -> bool:
@@ -52,7 +96,7 @@ def can_view_plan(user, plan: Plan) -> bool:
         return False
     if user.is_superuser or _roles(user, plan) & set(READ_ROLES):
         return True
-    return plan.actions.for_user(user).exists() or plan.risks.owned_by(user).exists()
+    return plan.pk in _reach(user).plan_ids()
 
 
 def can_read_action(user, action: Action) -> bool:
@@ -61,16 +105,12 @@ def can_read_action(user, action: Action) -> bool:
 
 
 def plans_visible_to(user):
-    """The plans can_view_plan allows, as one query: for the navigation and plan lists."""
+    """The plans can_view_plan allows: for the navigation and plan lists."""
     if not user.is_authenticated:
         return Plan.objects.none()
     if user.is_superuser:
         return Plan.objects.all()
-    return Plan.objects.filter(
-        Q(roles__user=user, roles__role__in=READ_ROLES)
-        | Q(actions__in=Action.objects.for_user(user))
-        | Q(risks__in=Risk.objects.owned_by(user))
-    ).distinct()
+    return Plan.objects.filter(pk__in=_reach(user).plan_ids())
 
 
 def plans_with_packs_for(user):
@@ -79,7 +119,8 @@ def plans_with_packs_for(user):
         return Plan.objects.none()
     if user.is_superuser:
         return Plan.objects.all()
-    return Plan.objects.filter(roles__user=user, roles__role__in=READ_ROLES).distinct()
+    reading = [plan for plan, roles in _reach(user).roles.items() if roles & set(READ_ROLES)]
+    return Plan.objects.filter(pk__in=reading)
 
 
 def can_update_action(user, action: Action) -> bool:
@@ -118,7 +159,7 @@ def can_read_packs(user, plan: Plan) -> bool:
 
 
 def owns_risk(user, risk: Risk) -> bool:
-    return risk.owner_id is not None and Risk.objects.owned_by(user).filter(pk=risk.pk).exists()
+    return risk.owner_id is not None and risk.pk in _reach(user).risks
 
 
 def can_update_risk(user, risk: Risk) -> bool:

@@ -120,30 +120,21 @@ class ActionQuerySet(models.QuerySet):
         """
         if not user.is_authenticated:
             return self.none()
-        # Exists() rather than joins through the M2Ms, so an action is never listed twice.
-        return self.filter(
-            Q(
-                Exists(
-                    self.model.objects.filter(
-                        pk=OuterRef("pk"), lead__users=user, lead__authority=F("plan__authority")
-                    )
-                )
-            )
-            | Q(
-                Exists(
-                    self.model.delegates.through.objects.filter(action=OuterRef("pk"), user=user)
-                )
-            )
-            | Q(
-                Exists(
-                    self.model.co_leads.through.objects.filter(
-                        action=OuterRef("pk"),
-                        lead__users=user,
-                        lead__authority=F("action__plan__authority"),
-                    )
-                )
-            )
+        # Each grant is a subquery that starts from the user's own rows (their leads, their
+        # delegations), read once per query: the cost follows what the user leads, not how many
+        # actions the installation holds. IN rather than joins, so an action is listed once.
+        led = self.model.objects.filter(lead__users=user, lead__authority=F("plan__authority"))
+        delegated = self.model.delegates.through.objects.filter(user=user)
+        co_led = self.model.co_leads.through.objects.filter(
+            lead__users=user, lead__authority=F("action__plan__authority")
         )
+        # Unordered: SQLite refuses ORDER BY inside the parts of a UNION.
+        granted = led.order_by().values("pk").union(
+            delegated.order_by().values("action_id"),
+            co_led.order_by().values("action_id"),
+            all=True,
+        )
+        return self.filter(pk__in=granted)
 
     def for_lead(self, lead):
         return self.filter(
@@ -336,13 +327,8 @@ class RiskQuerySet(models.QuerySet):
         `ActionQuerySet.for_user` grants."""
         if not user.is_authenticated:
             return self.none()
-        return self.filter(
-            Exists(
-                self.model.objects.filter(
-                    pk=OuterRef("pk"), owner__users=user, owner__authority=F("plan__authority")
-                )
-            )
-        )
+        owned = self.model.objects.filter(owner__users=user, owner__authority=F("plan__authority"))
+        return self.filter(pk__in=owned.values("pk"))
 
     def in_band(self, band: str, *, after_controls: bool = False):
         return self.filter(_band_q("residual_score" if after_controls else "score", band))

@@ -6,9 +6,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_http_methods, require_safe
 
-from improvement import clock, selectors, services, uploads, visit_selectors
+from improvement import clock, plan_cache, selectors, services, uploads, visit_selectors
 from improvement.files import private_file_response
 from improvement.filters import ActionFilter, describe_filter
 from improvement.forms import SignOffForm, UpdateActionForm
@@ -122,9 +123,11 @@ def plan_detail(request, slug):
     filterset = _filtered(request, plan, today)
     # A refused filter lists nothing: rows under an error would pass for its result.
     actions = filterset.qs if filterset.is_valid() else plan.actions.none()
-    page = Paginator(actions, PLAN_PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
-    query.pop("page", None)
+    page_asked = query.pop("page", [""])[-1]
+    # Lazy: the list, its counts and the filter form are cached per plan (plan_cache), and
+    # these are read only when the page's cached fragments must be drawn again.
+    page = SimpleLazyObject(lambda: Paginator(actions, PLAN_PAGE_SIZE).get_page(page_asked))
     return render(
         request,
         "improvement/plan_detail.html",
@@ -132,9 +135,15 @@ def plan_detail(request, slug):
             "plan": plan,
             "filter": filterset,
             "page": page,
-            "actions": selectors.with_derived_rag(page.object_list, today=today),
-            "rag_counts": actions.derived_rag_counts(today=today),
+            "page_asked": page_asked,
+            "actions": SimpleLazyObject(
+                lambda: selectors.with_derived_rag(page.object_list, today=today)
+            ),
+            "rag_counts": SimpleLazyObject(lambda: actions.derived_rag_counts(today=today)),
             "query": query.urlencode(),
+            "today": today,
+            "plan_stamp": plan_cache.stamp(plan),
+            "shared_for": plan_cache.TIMEOUT,
             "fix_filters_message": FIX_FILTERS_TO_LIST,
             "can_download_plan_workbook": can_download_plan_workbook(request.user, plan),
             "can_sign_off_in_plan": can_sign_off_in(request.user, plan),

@@ -48,6 +48,7 @@ SCOPES = {
     "improvement.Theme": _PLAN,
     "improvement.HistoricalTheme": _PLAN,
     "improvement.Period": _PLAN,
+    "improvement.HistoricalPeriod": _PLAN,
     "improvement.Objective": _PLAN,
     "improvement.HistoricalObjective": _PLAN,
     "improvement.Action": _PLAN,

@@ -62,6 +62,16 @@ def plan_role_holder(plan, *, username: str, role: PlanRole.Role):
     return user
 
 
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    """Each test starts with an empty cache: a rolled-back test's ids may come round again."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def plan(db):
     return anytown_plan()

@@ -179,6 +179,9 @@ class Period(models.Model):
     ends_on = models.DateField(null=True, blank=True)
     order = models.PositiveSmallIntegerField(default=0)
 
+    # Kept, as for themes and objectives, so a renamed period moves the plan's stamp.
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["plan", "order", "starts_on"]
         constraints = [
