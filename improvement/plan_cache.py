@@ -4,9 +4,9 @@ The plan page's list, its filter form and counts, and the dashboard's figures ar
 everyone who may read the plan, and change only when something in the plan is written. Each is
 cached under a key made of the plan, the day (overdue and due-soon change at midnight) and the
 plan's stamp: one query over the history every write leaves (actions, leads, themes,
-objectives, periods, recommendations and their links) and the plan's own rule. A write moves the stamp
-when its transaction commits, so the next request on any server, in any process, reads a new
-key: nothing has to remember to invalidate, and nothing stale outlives the commit.
+objectives, periods, recommendations and their links), with the plan's own rule. A write moves
+the stamp when its transaction commits, so the next request on any server, in any process,
+reads a new key: nothing has to remember to invalidate, and nothing stale outlives the commit.
 
 The cache may be each process's own memory (the default) or shared; the stamp makes both right.
 """

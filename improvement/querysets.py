@@ -129,10 +129,14 @@ class ActionQuerySet(models.QuerySet):
             lead__users=user, lead__authority=F("action__plan__authority")
         )
         # Unordered: SQLite refuses ORDER BY inside the parts of a UNION.
-        granted = led.order_by().values("pk").union(
-            delegated.order_by().values("action_id"),
-            co_led.order_by().values("action_id"),
-            all=True,
+        granted = (
+            led.order_by()
+            .values("pk")
+            .union(
+                delegated.order_by().values("action_id"),
+                co_led.order_by().values("action_id"),
+                all=True,
+            )
         )
         return self.filter(pk__in=granted)
 
