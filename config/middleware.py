@@ -1,9 +1,10 @@
 """Security middleware: requests no page could want refused first; the Content-Security-Policy's
-admin allowance; and what browsers and proxies may keep of a response."""
+admin allowance; what browsers and proxies may keep of a response; the sessions' idle clock."""
 
 import base64
 import hashlib
 import re
+import time
 from urllib.parse import unquote_plus
 
 from csp.constants import UNSAFE_HASHES
@@ -85,3 +86,24 @@ class NoStoreForPrivateResponses:
         if signed_in or download:
             patch_cache_control(response, private=True, no_store=True)
         return response
+
+
+class IdleSessionClock:
+    """Moves a session's idle limit on when it was last moved more than a minute ago.
+
+    The limit (SESSION_IDLE_HOURS) is kept to the minute without a database write on every
+    request: a page read by many officers at once costs reads, not a stream of session updates.
+    """
+
+    KEY = "_idle_clock"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        session = request.session
+        if not session.is_empty():
+            now = int(time.time())
+            if now - session.get(self.KEY, 0) >= settings.SESSION_IDLE_CLOCK_SECONDS:
+                session[self.KEY] = now
+        return self.get_response(request)

@@ -75,6 +75,7 @@ MIDDLEWARE = [
     "config.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "config.middleware.IdleSessionClock",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -305,10 +306,11 @@ AXES_LOCKOUT_CALLABLE = "improvement.accounts.locked_out"
 # what a council's security team asks for after an attack.
 AXES_SENSITIVE_PARAMETERS = []
 
-# Sessions end after this many hours without a request; every request starts the clock again.
+# Sessions end after this many hours without a request; a request starts the clock again,
+# written at most once a minute (config.middleware.IdleSessionClock).
 SESSION_IDLE_HOURS = float(os.environ.get("SESSION_IDLE_HOURS", "8"))
 SESSION_COOKIE_AGE = int(SESSION_IDLE_HOURS * 3600)
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_IDLE_CLOCK_SECONDS = 60
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 

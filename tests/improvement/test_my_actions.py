@@ -122,6 +122,8 @@ def test_my_actions_costs_the_same_queries_at_5_and_500_actions(
     client, plan, officer, officer_lead
 ):
     client.force_login(officer)
+    # The first request after signing in writes the session's idle clock; the next do not.
+    client.get("/")
     bulk_actions(plan=plan, lead=officer_lead, count=5)
     few = _queries(client, "/")
 
@@ -129,5 +131,5 @@ def test_my_actions_costs_the_same_queries_at_5_and_500_actions(
     many = _queries(client, "/")
 
     assert few == many
-    # The page's reads, then the session's new expiry: an UPDATE between two savepoints here.
-    assert many <= 9
+    # The session, the user, their reach, the menu's plans and boards, the actions and updates.
+    assert many <= 6

@@ -1,12 +1,16 @@
-"""Sessions end after SESSION_IDLE_HOURS without a request, and a new password ends every other
-session of that user."""
+"""Sessions end after SESSION_IDLE_HOURS without a request (to the minute: the limit is written
+at most once a minute), and a new password ends every other session of that user."""
 
 import datetime
 
 from django.conf import settings
 from django.contrib.sessions.models import Session
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+
+from config.middleware import IdleSessionClock
 
 OLD = "correct horse battery staple"
 NEW = "a new and much longer passphrase 42"
@@ -87,3 +91,23 @@ def test_an_administrator_setting_a_password_ends_the_officers_sessions(officer,
     assert officer.check_password(NEW)
     assert officer_client.get("/").status_code == 302
     assert admin_client.get("/admin/").status_code == 200
+
+
+def _session_writes(client, url: str) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return sum('UPDATE "django_session"' in query["sql"] for query in captured)
+
+
+def test_the_idle_limit_is_written_at_most_once_a_minute(client, officer):
+    client.force_login(officer)
+    assert _session_writes(client, "/") == 1
+    first = session_row(client).expire_date
+
+    assert _session_writes(client, "/") == 0
+    assert session_row(client).expire_date == first
+
+    session = client.session
+    session[IdleSessionClock.KEY] -= settings.SESSION_IDLE_CLOCK_SECONDS
+    session.save()
+    assert _session_writes(client, "/") == 1
