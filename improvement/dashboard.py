@@ -8,6 +8,7 @@ from urllib.parse import urlencode
 from django.db.models import Exists, OuterRef
 from django.urls import reverse
 
+from improvement import plan_cache
 from improvement.filters import NO_THEME
 from improvement.models import Action, Measure, Plan, Risk
 from improvement.ratings import DUE_SOON_DAYS, NO_UPDATE_DAYS, RAG_SEVERITY, Rag, Status
@@ -182,11 +183,21 @@ def measures_off_track(plan: Plan) -> list[Measure]:
 
 
 def plan_figures(*, plan: Plan, today: datetime.date) -> PlanFigures:
+    # The action figures change only when the plan's actions do: kept under its stamp. Risks,
+    # measures and findings are read each time (the stamp does not follow them).
+    stamp = plan_cache.stamp(plan)
+
+    def kept(name, build):
+        return plan_cache.figure(plan, name, build, stamp=stamp, today=today)
+
     return PlanFigures(
         plan=plan,
-        themes=rag_by_theme(plan=plan, today=today),
-        actions=action_figures(plan=plan, today=today),
-        recommendations=list(recommendations_without_live_action(plan)),
+        themes=kept("rag-by-theme", lambda: rag_by_theme(plan=plan, today=today)),
+        actions=kept("action-figures", lambda: action_figures(plan=plan, today=today)),
+        recommendations=kept(
+            "recommendations-without-live-action",
+            lambda: list(recommendations_without_live_action(plan)),
+        ),
         risks=list(risks_above_target(plan)),
         measures=measures_off_track(plan),
         findings=list(findings_without_action(plan)),

@@ -193,3 +193,15 @@ def test_what_is_kept_is_the_same_for_every_reader_and_holds_no_ones_token(
         )
     assert pages[0] == pages[1]
     assert "csrfmiddlewaretoken" not in pages[0]
+
+
+def test_the_dashboards_figures_follow_a_write_at_once(as_chair, plan, action):
+    def overdue() -> int:
+        figures = as_chair.get(f"{plan.get_absolute_url()}dashboard/").context["figures"]
+        return next(f.count for f in figures.actions if f.key == "overdue")
+
+    assert overdue() == 0
+    kept = Action.objects.get(pk=action.pk)
+    kept.due_on = TODAY - datetime.timedelta(days=3)
+    kept.save()
+    assert overdue() == 1
