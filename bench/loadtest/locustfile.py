@@ -2,9 +2,10 @@
 
 Officers sign in and cycle through My actions, the plan page, their action and an update; board
 members read the plan's dashboard and download the latest pack; the admin lists actions in the
-Django admin. SCENARIO picks who runs and how long each pauses: "board week" (officers pause a
-few seconds, members longer), "saturation" (officers, no pause) or "admin" (the admin's
-changelist, no pause): the last two measured on the same server for the same time.
+Django admin. SCENARIO picks who runs and how long each pauses: "board week" (officers read each
+page for 2-5 s before the next, members pause longer), "saturation" (officers, no pause) or
+"admin" (the admin's changelist, no pause): the last two measured on the same server for the
+same time.
 
 Every request goes straight to Gunicorn on loopback, as if through the HTTPS proxy: it says
 X-Forwarded-Proto: https and carries the site's secure cookies by hand.
@@ -65,13 +66,19 @@ class Officer(Visitor):
 
     @task
     def work_through_my_actions(self):
+        # In a board week each page is read for a few seconds before the next is asked for
+        # (self.wait is wait_time); in saturation there is no pause at all.
         self.get("/", name="My actions")
+        self.wait()
         self.get(self.plan, name="plan page")
+        self.wait()
         self.get(self.action, name="action page")
+        self.wait()
         form = self.get(self.action + "update/", name="update page")
         found = VERSION.search(form.text or "")
         if not found:
             return
+        self.wait()
         with self.client.post(
             self.action + "update/",
             data={
