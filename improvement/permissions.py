@@ -13,6 +13,8 @@
 """
 
 from collections import defaultdict
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 from django.db.models import Value
@@ -43,36 +45,68 @@ class Reach:
         return read | set(self.actions.values()) | set(self.risks.values())
 
 
+# A request's reaches by user: kept for one request (KeepReachPerRequest), so a page asking many
+# questions (the menu, the plan, each action's buttons) costs one query in all. Outside a
+# request (commands, the worker, tests calling services) each question reads afresh.
+_kept_reaches: ContextVar[dict | None] = ContextVar("kept_reaches", default=None)
+
+
+@contextmanager
+def reach_kept_for_a_request():
+    token = _kept_reaches.set({})
+    try:
+        yield
+    finally:
+        _kept_reaches.reset(token)
+
+
+class KeepReachPerRequest:
+    """Middleware: each user's reach is read once per request."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        with reach_kept_for_a_request():
+            return self.get_response(request)
+
+
 def _reach(user) -> Reach:
-    # Cached on the user object, which lives as long as the request: a page asking many
-    # questions (the menu, the plan, each action's buttons) costs one query in all.
-    if "_reach" not in user.__dict__:
-        held = (
-            PlanRole.objects.filter(user=user)
+    kept = _kept_reaches.get()
+    if kept is not None and user.pk in kept:
+        return kept[user.pk]
+    reach = _read_reach(user)
+    if kept is not None:
+        kept[user.pk] = reach
+    return reach
+
+
+def _read_reach(user) -> Reach:
+    held = (
+        PlanRole.objects.filter(user=user)
+        .order_by()
+        .values_list(Value("role"), "plan_id", "plan_id", "role")
+        .union(
+            Action.objects.for_user(user)
             .order_by()
-            .values_list(Value("role"), "plan_id", "plan_id", "role")
-            .union(
-                Action.objects.for_user(user)
-                .order_by()
-                .values_list(Value("action"), "pk", "plan_id", Value("")),
-                Risk.objects.owned_by(user)
-                .order_by()
-                .values_list(Value("risk"), "pk", "plan_id", Value("")),
-                all=True,
-            )
+            .values_list(Value("action"), "pk", "plan_id", Value("")),
+            Risk.objects.owned_by(user)
+            .order_by()
+            .values_list(Value("risk"), "pk", "plan_id", Value("")),
+            all=True,
         )
-        roles, actions, risks = defaultdict(set), {}, {}
-        for kind, pk, plan_id, role in held:
-            if kind == "role":
-                roles[plan_id].add(role)
-            else:
-                (actions if kind == "action" else risks)[pk] = plan_id
-        user.__dict__["_reach"] = Reach(
-            roles={plan_id: frozenset(named) for plan_id, named in roles.items()},
-            actions=actions,
-            risks=risks,
-        )
-    return user.__dict__["_reach"]
+    )
+    roles, actions, risks = defaultdict(set), {}, {}
+    for kind, pk, plan_id, role in held:
+        if kind == "role":
+            roles[plan_id].add(role)
+        else:
+            (actions if kind == "action" else risks)[pk] = plan_id
+    return Reach(
+        roles={plan_id: frozenset(named) for plan_id, named in roles.items()},
+        actions=actions,
+        risks=risks,
+    )
 
 
 def _roles(user, plan: Plan) -> frozenset[str]:
@@ -89,6 +123,13 @@ def leads_action(user, action: Action) -> bool:
     if not user.is_authenticated:
         return False
     return action.pk in _reach(user).actions
+
+
+def actions_held_by(user) -> dict[int, int]:
+    """{action id: plan id} of the actions the user leads, co-leads or is delegated."""
+    if not user.is_authenticated:
+        return {}
+    return dict(_reach(user).actions)
 
 
 def can_view_plan(user, plan: Plan) -> bool:

@@ -4,9 +4,11 @@ The plan page's list, its filter form and counts, and the dashboard's figures ar
 everyone who may read the plan, and change only when something in the plan is written. Each is
 cached under a key made of the plan, the day (overdue and due-soon change at midnight) and the
 plan's stamp: one query over the history every write leaves (actions, leads, themes,
-objectives, periods, recommendations and their links), with the plan's own rule. A write moves
-the stamp when its transaction commits, so the next request on any server, in any process,
-reads a new key: nothing has to remember to invalidate, and nothing stale outlives the commit.
+objectives, periods, recommendations and their links, progress updates), with the plan's own
+rule. A write moves the stamp when its transaction commits, so the next request on any server,
+in any process, reads a new key: nothing has to remember to invalidate, and nothing stale
+outlives the commit. An officer's My actions is kept the same way, under the stamps of the
+plans their actions are in (`my_actions_stamp`).
 
 The cache may be each process's own memory (the default) or shared; the stamp makes both right.
 """
@@ -19,7 +21,16 @@ from functools import cache as once
 from django.core.cache import cache
 from django.db import connection
 
-from improvement.models import Action, Lead, LinkChange, Objective, Period, Plan, Theme
+from improvement.models import (
+    Action,
+    Lead,
+    LinkChange,
+    Objective,
+    Period,
+    Plan,
+    ProgressUpdate,
+    Theme,
+)
 from inspections.models import Recommendation
 
 # Long enough to serve a board week's reading; entries of an old stamp simply age out.
@@ -40,6 +51,7 @@ def _stamp_sql() -> str:
         "recommendation_history": Recommendation.history.model._meta.db_table,
         "inspections": Plan.inspections.through._meta.db_table,
         "link_change": LinkChange._meta.db_table,
+        "progress_update": ProgressUpdate._meta.db_table,
     }
     return """
         SELECT
@@ -54,13 +66,15 @@ def _stamp_sql() -> str:
             (SELECT COUNT(*) FROM {inspections} WHERE plan_id = %s),
             (SELECT MAX(id) FROM {inspections} WHERE plan_id = %s),
             (SELECT MAX(link.id) FROM {link_change} link
-                JOIN {action} action ON action.id = link.action_id WHERE action.plan_id = %s)
+                JOIN {action} action ON action.id = link.action_id WHERE action.plan_id = %s),
+            (SELECT MAX(progress.id) FROM {progress_update} progress
+                JOIN {action} action ON action.id = progress.action_id WHERE action.plan_id = %s)
     """.format(**table)
 
 
 def stamp(plan: Plan) -> str:
     """The plan's stamp: moves with every committed write to what its shared pages show."""
-    params = [plan.pk] * 2 + [plan.authority_id] + [plan.pk] * 7
+    params = [plan.pk] * 2 + [plan.authority_id] + [plan.pk] * 8
     with connection.cursor() as cursor:
         cursor.execute(_stamp_sql(), params)
         parts = cursor.fetchone()
@@ -68,6 +82,15 @@ def stamp(plan: Plan) -> str:
     rule = json.dumps([plan.slug, plan.rag_rule, plan.criteria], sort_keys=True, default=str)
     digest = hashlib.sha256(rule.encode()).hexdigest()[:12]
     return "-".join([*(str(part or 0) for part in parts), digest])
+
+
+def my_actions_stamp(user, action_plans: dict[int, int]) -> str:
+    """The stamp of a user's My actions: which actions they hold (`{action id: plan id}`, as
+    permissions read it) and the stamp and title of each plan those are in."""
+    plans = Plan.objects.filter(pk__in=set(action_plans.values())).order_by("pk")
+    parts = [f"{plan.pk}:{plan.title}:{stamp(plan)}" for plan in plans]
+    held = ",".join(str(pk) for pk in sorted(action_plans))
+    return hashlib.sha256("|".join([str(user.pk), held, *parts]).encode()).hexdigest()
 
 
 def key(plan: Plan, name: str, *, stamp: str, today: datetime.date, vary: str = "") -> str:

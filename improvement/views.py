@@ -17,6 +17,7 @@ from improvement.importing import flow
 from improvement.importing.export import XLSX_CONTENT_TYPE, export_plan_workbook
 from improvement.models import Action, Evidence, Plan, Status
 from improvement.permissions import (
+    actions_held_by,
     can_download_plan_workbook,
     can_import_into,
     can_manage_people,
@@ -60,11 +61,19 @@ def _action(plan: Plan, reference: str) -> Action:
 @login_required
 @require_safe
 def my_actions(request):
-    groups = selectors.my_actions(user=request.user, today=clock.today())
+    today = clock.today()
+    # Lazy: drawn only when the page's kept fragment is out of date (plan_cache).
+    groups = SimpleLazyObject(lambda: selectors.my_actions(user=request.user, today=today))
     return render(
         request,
         "improvement/my_actions.html",
-        {"groups": groups, "total": sum(len(g.actions) for g in groups)},
+        {
+            "groups": groups,
+            "total": SimpleLazyObject(lambda: sum(len(g.actions) for g in groups)),
+            "today": today,
+            "my_stamp": plan_cache.my_actions_stamp(request.user, actions_held_by(request.user)),
+            "shared_for": plan_cache.TIMEOUT,
+        },
     )
 
 

@@ -310,6 +310,7 @@ def test_the_meeting_page_costs_the_same_for_5_and_50_actions_and_decisions(
         minutes.record_decision(meeting=march, by=secretary, text=f"Decision {n}")
     april_meeting = minutes.record_meeting(board=march.board, by=secretary, held_on=APRIL)
     client.force_login(secretary)
+    client.get("/")  # the session's idle clock, written on the first request only
 
     with django_assert_num_queries(MEETING_PAGE_QUERIES):
         response = client.get(april_meeting.get_absolute_url())
@@ -318,7 +319,7 @@ def test_the_meeting_page_costs_the_same_for_5_and_50_actions_and_decisions(
         client.get(march.get_absolute_url())
 
 
-MEETING_PAGE_QUERIES = 16
+MEETING_PAGE_QUERIES = 13
 
 
 @pytest.mark.parametrize("rows", [5, 50])

@@ -298,6 +298,7 @@ def test_the_people_page_costs_the_same_queries_whatever_its_size(
     lead_client, people_url, plan, django_assert_num_queries
 ):
     _people(plan, 2, 0)
+    lead_client.get(people_url)  # the session's idle clock, written on the first request only
     with CaptureQueriesContext(connection) as small:
         assert lead_client.get(people_url).status_code == 200
     _people(plan, 12, 100)

@@ -205,3 +205,20 @@ def test_the_dashboards_figures_follow_a_write_at_once(as_chair, plan, action):
     kept.due_on = TODAY - datetime.timedelta(days=3)
     kept.save()
     assert overdue() == 1
+
+
+def test_my_actions_follows_an_action_given_to_the_officer_and_its_next_update(
+    client, plan, action, officer, officer_lead
+):
+    client.force_login(officer)
+    assert "Audit every child protection plan" in client.get("/").content.decode()
+
+    ActionFactory(plan=plan, reference="JAN17-9", text="Chair the audit panel", lead=officer_lead)
+    assert "Chair the audit panel" in client.get("/").content.decode()
+
+    kept = Action.objects.get(pk=action.pk)
+    kept.status = Status.COMPLETE
+    kept.save()
+    page = client.get("/").content.decode()
+    complete = page[page.index('id="group-complete"') :]
+    assert "Audit every child protection plan" in complete

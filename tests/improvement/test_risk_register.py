@@ -235,9 +235,9 @@ def test_the_register_costs_the_same_queries_for_5_and_500_risks(
     assert len(captured) == EXPECTED_REGISTER_QUERIES
 
 
-# session, user, plan, the reader's roles, the count, the two heat maps, the menu's plans and
-# boards, the owner choices, the page's rows; and the session's save (savepoint, update, release)
-EXPECTED_REGISTER_QUERIES = 14
+# session, user, plan, the reader's reach, the count, the two heat maps, the menu's plans and
+# boards, the owner choices, the page's rows (the session's idle clock was written a request ago)
+EXPECTED_REGISTER_QUERIES = 11
 
 
 # --- A risk's page ----------------------------------------------------------------------------
