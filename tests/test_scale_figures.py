@@ -8,6 +8,7 @@ from bench.scale import (
     PeakModel,
     between_markers,
     cores_needed,
+    jit_ms,
     markdown_table,
     pack_week_hours,
     sequential_scans_of_large_tables,
@@ -73,17 +74,25 @@ def test_figures_are_appended_to_a_document_without_markers():
     assert between_markers("# Scale\n", ["figures"]) == f"# Scale\n\n{START}\nfigures\n{END}\n"
 
 
-def test_only_sequential_scans_of_large_tables_are_reported():
-    plan = "\n".join(
-        [
-            "Hash Join  (cost=1.00..2.00 rows=1 width=8)",
-            "  ->  Seq Scan on improvement_action u0  (cost=0.00..900.00 rows=30600 width=8)",
-            "  ->  Seq Scan on improvement_theme  (cost=0.00..1.00 rows=4 width=8)",
-        ]
-    )
+PLAN = """\
+Hash Join  (cost=1.00..2.00 rows=1 width=8)
+  ->  Seq Scan on improvement_action u0  (cost=0.00..900.00 rows=30600 width=8)
+  ->  Seq Scan on improvement_theme  (cost=0.00..1.00 rows=4 width=8)
+  ->  Seq Scan on improvement_action v0  (cost=0.00..900.00 rows=30600 width=8)
+Planning Time: 0.5 ms
+JIT:
+  Functions: 148
+  Timing: Generation 9.469 ms, Inlining 41.300 ms, Optimization 888.314 ms, Total 1507.129 ms
+Execution Time: 2784.829 ms"""
+
+
+def test_only_sequential_scans_of_large_tables_are_reported_once_each():
     counts = {"improvement_action": 30_600, "improvement_theme": 612}
 
-    found = sequential_scans_of_large_tables([(12.5, "SELECT …", plan)], counts)
+    assert sequential_scans_of_large_tables(PLAN, counts) == ["improvement_action"]
+    assert sequential_scans_of_large_tables(PLAN, {"improvement_action": 200}) == []
 
-    assert len(found) == 1
-    assert found[0].startswith("improvement_action (30,600 rows): Seq Scan on improvement_action")
+
+def test_jit_compilation_time_is_read_from_the_plan():
+    assert jit_ms(PLAN) == pytest.approx(1507.129)
+    assert jit_ms("Seq Scan on improvement_theme\nExecution Time: 0.1 ms") == 0.0
