@@ -58,7 +58,7 @@ loadtest: install  ## Gunicorn on PostgreSQL under locust: board week, saturatio
 	$(PY) -m bench.loadtest.run
 
 # Needs PostgreSQL on 127.0.0.1 (SCALE_DATABASE_URL); makes and drops its own database
-# (SCALE_KEEP=1 keeps it). About ten minutes on two cores.
+# (SCALE_KEEP=1 keeps it). About a quarter of an hour on two cores.
 scale: install  ## 153 councils in one PostgreSQL: data volume, pages and a pack at that size
 	$(PY) -m bench.scale
 
