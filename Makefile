@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: help install run serve test lint format bench loadtest check clean
+.PHONY: help install run serve test lint format bench loadtest scale check clean
 .DEFAULT_GOAL := help
 
 help:  ## list the front doors
@@ -56,6 +56,11 @@ bench: install  ## speed and memory benchmarks
 # Needs PostgreSQL on 127.0.0.1 (LOADTEST_DATABASE_URL); makes and drops its own database.
 loadtest: install  ## Gunicorn on PostgreSQL under locust: board week, saturation, the admin's floor
 	$(PY) -m bench.loadtest.run
+
+# Needs PostgreSQL on 127.0.0.1 (SCALE_DATABASE_URL); makes and drops its own database
+# (SCALE_KEEP=1 keeps it). About a quarter of an hour on two cores.
+scale: install  ## 153 councils in one PostgreSQL: data volume, pages and a pack at that size
+	$(PY) -m bench.scale
 
 CHECK_ENV := DEBUG=0 SECRET_KEY=check-deploy-only-$$(date +%s)-not-a-real-secret-0123456789abcdef \
 	ALLOWED_HOSTS=tracker.example.org
