@@ -11,8 +11,9 @@ Two ways, both kept:
   (X-Forwarded-Proto: https, the secure session cookie carried by hand). The officer and the
   superuser are signed in by sessions made here, as the site's sign-in (with the superuser's
   second factor) would leave them. Goal: each page at most half the admin changelist's time.
-- through Django's test client, in this process (no network, no server): the same pages, plus a
-  3,000-word search, which Gunicorn would refuse for its length before Django sees it.
+- through Django's test client, in this process (no network, no server) and with its settings
+  (`make bench` has DEBUG on): the same pages, plus a 3,000-word search, which Gunicorn would
+  refuse for its length before Django sees it. Kept for profiling a page in process.
 
 Each page has one warm-up request, then REQUESTS timed rounds, every page once per round so
 that drift in the machine's load falls on all of them alike; the median is reported, its floor
