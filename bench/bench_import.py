@@ -157,8 +157,8 @@ def measure(scale: int) -> list[Figure]:
         connection.creation.destroy_test_db(old_name, verbosity=0)
         teardown_test_environment()
     size = f"{rows:,} rows"
-    floor = ("openpyxl read + bulk_create", floor_s)
+    least = ("openpyxl read + bulk_create", floor_s)
     return [
-        Figure("import", "workbook into an empty plan", size, first_s, "s", *floor),
-        Figure("import", "same workbook again (unchanged)", size, again_s, "s", *floor),
+        Figure("import", "workbook into an empty plan", size, first_s, "s", *least),
+        Figure("import", "same workbook again (unchanged)", size, again_s, "s", *least),
     ]

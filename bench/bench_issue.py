@@ -33,6 +33,7 @@ from bench import scratch
 from bench.bench_pack import IN_THIS_PROCESS, _demo
 from bench.figures import Figure
 from boards.models import Pack
+from boards.tasks import build_pack_task
 from improvement.models import PlanRole
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -89,7 +90,10 @@ def _through_the_worker(client, plan, board, media, size: str) -> list[Figure]:
         for run in range(1, RUNS + 1):
             started, answered, pack = _issue(client, plan, board, run)
             ready, stages = _until_issued(pack, started)
-            task = DBTaskResult.objects.get(args_kwargs__args=[pack.pk])
+            # The build's own task: the pack's notices are queued with its id too.
+            task = DBTaskResult.objects.get(
+                args_kwargs__args=[pack.pk], task_path=build_pack_task.module_path
+            )
             waited = (task.started_at - task.enqueued_at).total_seconds()
             built = (task.finished_at - task.started_at).total_seconds()
             which = "first pack of the worker" if run == 1 else "warm worker"
