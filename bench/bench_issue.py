@@ -83,6 +83,21 @@ def _until_issued(pack: Pack, started: float) -> tuple[float, list[str]]:
     raise RuntimeError(f"pack {pack.pk} was not issued within {GIVE_UP_SECONDS} s")
 
 
+def _build_task(pack: Pack) -> DBTaskResult:
+    """The pack's build task once the worker has marked it finished, which it does a moment
+    after the build has issued the pack."""
+    deadline = time.perf_counter() + GIVE_UP_SECONDS
+    while time.perf_counter() < deadline:
+        # The build's own task: the pack's notices are queued with its id too.
+        task = DBTaskResult.objects.get(
+            args_kwargs__args=[pack.pk], task_path=build_pack_task.module_path
+        )
+        if task.finished_at is not None:
+            return task
+        time.sleep(POLL_SECONDS)
+    raise RuntimeError(f"the build task of pack {pack.pk} was not marked finished")
+
+
 def _through_the_worker(client, plan, board, media, size: str) -> list[Figure]:
     worker = _start_worker(media)
     figures = []
@@ -90,10 +105,7 @@ def _through_the_worker(client, plan, board, media, size: str) -> list[Figure]:
         for run in range(1, RUNS + 1):
             started, answered, pack = _issue(client, plan, board, run)
             ready, stages = _until_issued(pack, started)
-            # The build's own task: the pack's notices are queued with its id too.
-            task = DBTaskResult.objects.get(
-                args_kwargs__args=[pack.pk], task_path=build_pack_task.module_path
-            )
+            task = _build_task(pack)
             waited = (task.started_at - task.enqueued_at).total_seconds()
             built = (task.finished_at - task.started_at).total_seconds()
             which = "first pack of the worker" if run == 1 else "warm worker"
@@ -131,7 +143,8 @@ def _in_the_request(client, plan, board, size: str) -> Figure:
         _, answered, pack = _issue(client, plan, board, RUNS + 1)
     pack.refresh_from_db()
     assert pack.status == Pack.PackStatus.ISSUED, pack.error
-    return _post("POST answered, pack built in the request instead", size, answered)
+    # The contrast the worker is measured against: the POST's goal is not this one's.
+    return Figure("issue", "POST answered, pack built in the request instead", size, answered, "s")
 
 
 def measure(scale: int) -> list[Figure]:
