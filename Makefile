@@ -50,7 +50,7 @@ format: install  ## ruff fix and format
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
-bench: install  ## speed and memory benchmarks
+bench: install  ## every benchmark at the demo size and 10×, one table (BENCH_SCALES=1: demo only)
 	DEBUG=1 $(PY) -m bench
 
 # Needs PostgreSQL on 127.0.0.1 (LOADTEST_DATABASE_URL); makes and drops its own database.

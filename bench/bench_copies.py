@@ -10,8 +10,14 @@ work inside `render_pdf` (the glyph pass and the tagging finisher) timed directl
 that gives (1 + own ÷ WeasyPrint alone), which load from other processes barely moves.
 
 Goals: the reading copy of 500 actions under 25 pages; the archive copy of 2,000 actions under
-1 GB peak. Runs in a scratch database (create_test_db). `BENCH_COPIES_SIZES=500` picks the
-synthetic sizes (empty: the demo alone).
+1 GB peak. Runs in a scratch database (create_test_db).
+
+Not in `make bench`'s default table (IN_TABLE): ten layouts per plan size, and at 10× the demo
+each takes minutes and hundreds of MB, more than the table's time allows; bench_pack gives the
+table both copies' cost against WeasyPrint alone. `python -m bench bench_copies` runs it at the
+table's scales (the demo plan; a synthetic plan ten times its actions).
+`BENCH_COPIES_SIZES=500,2000 python -m bench bench_copies` runs the demo plan and the goals'
+synthetic sizes instead (empty: the demo alone).
 """
 
 import gc
@@ -20,6 +26,7 @@ import multiprocessing
 import os
 import re
 import resource
+import sys
 import time
 
 from django.db import connection, transaction
@@ -28,11 +35,14 @@ from pypdf import PdfReader
 from weasyprint import HTML
 
 from bench.bench_pack import _demo, _synthetic_plan, _warm_up
+from bench.figures import Figure, actions_at, ratio_goal
 from boards.pack import glyphs, tagging
 from boards.pack.render import PACK_ORIGIN, PDF_OPTIONS, StaticOnlyFetcher, render_html, render_pdf
 from boards.pack.snapshot import pack_snapshot
 
-SIZES = (500, 2000)
+IN_TABLE = False
+NO_FLOOR = ("—", None)
+NO_GOAL = ("—", None)
 READING_PAGES_GOAL = (500, 25)
 ARCHIVE_MEMORY_GOAL = (2000, 1024)  # MB
 RATIO_GOAL = 1.1
@@ -126,65 +136,108 @@ def _ratio(html: str):
     return work
 
 
-def _goal(size: int, name: str, copy: dict) -> str:
+def _goal(size: int, name: str, copy: dict) -> tuple[str, str, bool | None]:
+    """The figure a goal is about at this size, the goal and whether it was met."""
     if name == "reading" and size == READING_PAGES_GOAL[0]:
-        met = copy["pages"] < READING_PAGES_GOAL[1]
-        return f"  goal < {READING_PAGES_GOAL[1]} pages: {'met' if met else 'MISSED'}"
+        return "pages", f"< {READING_PAGES_GOAL[1]} pages", copy["pages"] < READING_PAGES_GOAL[1]
     if name == "archive" and size == ARCHIVE_MEMORY_GOAL[0]:
-        over = copy["peak_mb"] - ARCHIVE_MEMORY_GOAL[1]
-        verdict = "met" if over < 0 else f"MISSED by {over:.0f} MB"
-        return f"  goal < 1 GB peak: {verdict}"
-    return ""
+        return "peak", "< 1 GB", copy["peak_mb"] < ARCHIVE_MEMORY_GOAL[1]
+    return "", "—", None
 
 
-def _report(label: str, snapshot: dict) -> None:
+def _report(label: str, snapshot: dict) -> list[Figure]:
     size = len(snapshot["actions"])
-    print(f"{label}: {size} actions", flush=True)
+    described = f"{label}, {size:,} actions"
+    figures = []
     for name, appendix in COPIES:
         copy = _in_child(_copy(snapshot, appendix))
         ratio = _in_child(_ratio(render_html(snapshot, appendix=appendix)))
         print(
-            f"  {name:8} {copy['pages']:4} pages {copy['seconds']:7.2f} s "
-            f"peak {copy['peak_mb']:6.0f} MB (start {copy['start_mb']:4.0f} MB)  "
-            f"render_pdf {ratio['pipeline']:6.2f} s / WeasyPrint alone {ratio['alone']:6.2f} s "
-            f"= {ratio['pipeline'] / ratio['alone']:4.2f}x (target <= {RATIO_GOAL}x); "
-            f"own work (glyphs, tagging) {ratio['own']:5.2f} s = "
-            f"{1 + ratio['own'] / ratio['alone']:4.2f}x"
-            f"{_goal(size, name, copy)}\n"
-            f"           parts begin: {copy['starts']}",
+            f"{described}, {name} copy: start {copy['start_mb']:.0f} MB; own work (glyphs, "
+            f"tagging) {ratio['own']:.2f} s; parts begin: {copy['starts']}",
+            file=sys.stderr,
             flush=True,
         )
+        about, goal, met = _goal(size, name, copy)
+        goals = {about: (goal, met)}
+        alone = "WeasyPrint alone, same HTML"
+        own = 1 + ratio["own"] / ratio["alone"]
+        render_goal = ratio_goal(ratio["pipeline"] / ratio["alone"], RATIO_GOAL)
+        figures += [
+            Figure(
+                "copies",
+                f"{name} copy",
+                described,
+                copy["pages"],
+                "pages",
+                *NO_FLOOR,
+                *goals.get("pages", NO_GOAL),
+            ),
+            Figure(
+                "copies",
+                f"{name} copy: render_pdf",
+                described,
+                ratio["pipeline"],
+                "s",
+                alone,
+                ratio["alone"],
+                *render_goal,
+            ),
+            # The own work (glyphs, tagging) timed directly: load on the machine barely moves it.
+            Figure(
+                "copies",
+                f"{name} copy: WeasyPrint alone + own work",
+                described,
+                ratio["alone"] * own,
+                "s",
+                alone,
+                ratio["alone"],
+            ),
+            Figure(
+                "copies",
+                f"{name} copy: peak memory",
+                described,
+                copy["peak_mb"],
+                "MB",
+                *NO_FLOOR,
+                *goals.get("peak", NO_GOAL),
+            ),
+        ]
+    return figures
 
 
-def _sizes() -> tuple[int, ...]:
+def _sizes(scale: int) -> tuple[int, ...]:
+    """The synthetic sizes at this scale (the demo plan is measured at scale 1)."""
     chosen = os.environ.get("BENCH_COPIES_SIZES")
-    if chosen is None:
-        return SIZES
-    return tuple(int(n) for n in chosen.split(",") if n.strip())
+    if chosen is not None:
+        return tuple(int(n) for n in chosen.split(",") if n.strip()) if scale == 1 else ()
+    return () if scale == 1 else (actions_at(scale),)
 
 
-def main() -> None:
+def measure(scale: int) -> list[Figure]:
+    if scale != 1 and not _sizes(scale):
+        return []
     old_name = connection.settings_dict["NAME"]
     connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
     as_at = timezone.localdate()
+    figures = []
     try:
         _warm_up()
-        demo = _demo()
-        if demo is None:
-            print("Demo pack: skipped, `manage.py load_demo` is not on this branch.")
-        else:
-            plan, board = demo
-            _report("Demo pack", pack_snapshot(plan=plan, as_at=as_at, board=board))
-        for size in _sizes():
+        if scale == 1:
+            demo = _demo()
+            if demo is None:
+                print("Demo pack: skipped, no `manage.py load_demo`.", file=sys.stderr)
+            else:
+                plan, board = demo
+                snapshot = pack_snapshot(plan=plan, as_at=as_at, board=board)
+                figures += _report("demo plan", snapshot)
+        for size in _sizes(scale):
             # Each synthetic plan is rolled back before the next: they share a slug.
             with transaction.atomic():
                 plan, board = _synthetic_plan(size)
                 snapshot = pack_snapshot(plan=plan, as_at=as_at, board=board)
                 transaction.set_rollback(True)
-            _report("Synthetic pack", snapshot)
+            figures += _report("synthetic plan", snapshot)
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
-
-
-if __name__ == "__main__":
-    main()
+    return figures

@@ -3,10 +3,11 @@
 The first run is what `make run` costs a newcomer; the second is the idempotent rerun, which
 should find the demo in place and write nothing. Runs in a scratch database (create_test_db),
 with DEBUG on as `make run` has it, so the demo users are created too; packs are built in a
-temporary media folder.
+temporary media folder. The demo size alone: there is no demo ten times the size.
 """
 
 import io
+import sys
 import tempfile
 import time
 
@@ -14,6 +15,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext, override_settings
 
+from bench.figures import Figure
 from boards import demo_history
 from boards.models import Pack
 from improvement.models import Action, ProgressUpdate
@@ -41,7 +43,10 @@ def _timed_load() -> tuple[float, int]:
     return seconds, len(queries)
 
 
-def main() -> None:
+def measure(scale: int) -> list[Figure]:
+    if scale != 1:
+        print("load_demo: the demo size only.", file=sys.stderr)
+        return []
     demo_history.issue_monthly_packs = _timing_packs(demo_history.issue_monthly_packs)
     old_name = connection.settings_dict["NAME"]
     connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
@@ -55,17 +60,18 @@ def main() -> None:
             packs = Pack.objects.filter(status=Pack.PackStatus.ISSUED).count()
             second = _timed_load()
             assert counts == (Action.objects.count(), ProgressUpdate.objects.count())
-        print(
-            f"load_demo ({connection.vendor}): {counts[0]} actions, {counts[1]} progress updates, "
-            f"{packs} packs\n"
-            f"  first run  {first[0]:6.2f} s  {first[1]:6d} queries "
-            f"(of which issuing the packs {pack_seconds[0]:.2f} s)\n"
-            f"  second run {second[0]:6.2f} s  {second[1]:6d} queries",
-            flush=True,
-        )
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
-
-
-if __name__ == "__main__":
-    main()
+    size = f"demo plan, {counts[0]:,} actions"
+    print(
+        f"load_demo ({connection.vendor}): {counts[0]} actions, {counts[1]} progress updates, "
+        f"{packs} packs",
+        file=sys.stderr,
+    )
+    return [
+        Figure("load_demo", "first run", size, first[0], "s"),
+        Figure("load_demo", "first run: issuing its packs", size, pack_seconds[0], "s"),
+        Figure("load_demo", "first run: queries", size, first[1], "queries"),
+        Figure("load_demo", "second run (writes nothing)", size, second[0], "s"),
+        Figure("load_demo", "second run: queries", size, second[1], "queries"),
+    ]
