@@ -112,6 +112,13 @@ DATABASES = {
         conn_max_age=int(os.environ.get("CONN_MAX_AGE", "0")),
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The web server and the task worker share the file, and a pack's build writes for seconds:
+    # a write takes the lock when its transaction begins and waits up to 30 s for the other's,
+    # rather than failing with "database is locked" after SQLite's 5 s or on a lock upgrade.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"timeout": 30, "transaction_mode": "IMMEDIATE"}
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Each process's own memory. What is cached is keyed so that it cannot go stale across
