@@ -100,13 +100,10 @@ def my_actions_stamp(user, action_plans: dict[int, int]) -> str:
     return hashlib.sha256("|".join([str(user.pk), held, *parts]).encode()).hexdigest()
 
 
-def key(plan: Plan, name: str, *, stamp: str, today: datetime.date, vary: str = "") -> str:
-    varied = hashlib.sha256(vary.encode()).hexdigest()[:16] if vary else "-"
-    return f"plan:{plan.pk}:{name}:{today.isoformat()}:{stamp}:{varied}"
+def key(plan: Plan, name: str, *, stamp: str, today: datetime.date) -> str:
+    return f"plan:{plan.pk}:{name}:{today.isoformat()}:{stamp}"
 
 
-def figure(plan: Plan, name: str, build, *, stamp: str, today: datetime.date, vary: str = ""):
-    """`build()`'s value, computed once per plan, stamp, day and `vary`."""
-    return cache.get_or_set(
-        key(plan, name, stamp=stamp, today=today, vary=vary), build, timeout=TIMEOUT
-    )
+def figure(plan: Plan, name: str, build, *, stamp: str, today: datetime.date):
+    """`build()`'s value, computed once per plan, stamp and day."""
+    return cache.get_or_set(key(plan, name, stamp=stamp, today=today), build, timeout=TIMEOUT)
