@@ -20,10 +20,10 @@ import time
 from pathlib import Path
 
 from bench.figures import by_figure, decode, encode, table
+from bench.markers import write_block
 
 HERE = Path(__file__).resolve().parent
 README = HERE / "README.md"
-START, END = "<!-- bench: start -->", "<!-- bench: end -->"
 DEFAULT_SCALES = (1, 10)
 
 
@@ -83,14 +83,9 @@ def heading(ran: tuple[int, ...]) -> list[str]:
 
 
 def write_readme(lines: list[str]) -> None:
-    text = README.read_text() if README.exists() else "# Benchmarks\n"
-    block = "\n".join([START, *lines, END])
-    if START in text:
-        head, rest = text.split(START, 1)
-        text = head + block + rest.split(END, 1)[1]
-    else:
-        text = text.rstrip() + "\n\n## The table (`make bench`)\n" + block + "\n"
-    README.write_text(text)
+    write_block(
+        README, lines, name="bench", heading="## The table (`make bench`)", empty="# Benchmarks\n"
+    )
 
 
 def main() -> int:

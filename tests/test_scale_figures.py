@@ -2,11 +2,9 @@
 
 import pytest
 
-from bench.scale import (
-    END,
-    START,
+from bench.markers import markers, replace_block
+from bench.scale_report import (
     PeakModel,
-    between_markers,
     cores_needed,
     jit_ms,
     markdown_table,
@@ -62,16 +60,19 @@ def test_markdown_table_has_a_header_a_rule_and_a_row_each():
 
 
 def test_figures_replace_only_the_block_between_the_markers():
+    START, END = markers("scale")
     text = f"# Scale\n\nProse before.\n\n{START}\nold figures\n{END}\n\nProse after.\n"
 
-    written = between_markers(text, ["new figures"])
+    written = replace_block(text, ["new figures"], name="scale")
 
     assert written == f"# Scale\n\nProse before.\n\n{START}\nnew figures\n{END}\n\nProse after.\n"
-    assert between_markers(written, ["new figures"]) == written
+    assert replace_block(written, ["new figures"], name="scale") == written
 
 
 def test_figures_are_appended_to_a_document_without_markers():
-    assert between_markers("# Scale\n", ["figures"]) == f"# Scale\n\n{START}\nfigures\n{END}\n"
+    start, end = markers("scale")
+    written = replace_block("# Scale\n", ["figures"], name="scale")
+    assert written == f"# Scale\n\n{start}\nfigures\n{end}\n"
 
 
 PLAN = """\

@@ -32,10 +32,11 @@ from urllib.parse import urlsplit
 
 import psycopg
 
+from bench.markers import write_block
+
 ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "load-test-" + secrets.token_urlsafe(12)
 README = ROOT / "bench" / "README.md"
-START, END = "<!-- loadtest: start -->", "<!-- loadtest: end -->"
 SCENARIOS = {
     "board week": {"classes": ["Officer", "BoardMember"], "users": 60, "arrivals": 2},
     "saturation": {"classes": ["Officer"], "users": 50, "arrivals": 10},
@@ -66,6 +67,22 @@ def scratch_database(url: str) -> str:
         connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         connection.execute(f'CREATE DATABASE "{name}"')
     return url
+
+
+def production_env(database_url: str, folder: Path) -> dict:
+    """This shell's environment as `make serve` would run the site on the scratch database:
+    DEBUG off, a fresh secret, files and static files in `folder`, mail to the console."""
+    return {
+        **{k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"},
+        "DEBUG": "0",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "DATABASE_URL": database_url,
+        "MEDIA_ROOT": str(folder / "media"),
+        "STATIC_ROOT": str(folder / "static"),
+        "EMAIL_URL": "console://",
+        "CONN_MAX_AGE": "60",
+    }
 
 
 class Site:
@@ -194,14 +211,13 @@ def verdict(results: dict) -> list[str]:
 
 
 def write_readme(lines: list[str]) -> None:
-    text = README.read_text() if README.exists() else "# Benchmarks\n"
-    block = "\n".join([START, *lines, END])
-    if START in text:
-        head, rest = text.split(START, 1)
-        text = head + block + rest.split(END, 1)[1]
-    else:
-        text = text.rstrip() + "\n\n## Load test (`make loadtest`)\n" + block + "\n"
-    README.write_text(text)
+    write_block(
+        README,
+        lines,
+        name="loadtest",
+        heading="## Load test (`make loadtest`)",
+        empty="# Benchmarks\n",
+    )
 
 
 def main() -> None:
@@ -215,18 +231,7 @@ def main() -> None:
     )
     with tempfile.TemporaryDirectory(prefix="loadtest-") as scratch:
         folder = Path(scratch)
-        env = {
-            **{k: v for k, v in os.environ.items() if k not in ("DJANGO_SETTINGS_MODULE",)},
-            "DEBUG": "0",
-            "SECRET_KEY": secrets.token_urlsafe(50),
-            "ALLOWED_HOSTS": "127.0.0.1",
-            "DATABASE_URL": scratch_database(url),
-            "MEDIA_ROOT": str(folder / "media"),
-            "STATIC_ROOT": str(folder / "static"),
-            "EMAIL_URL": "console://",
-            "CONN_MAX_AGE": "60",
-        }
-        site = Site(env, folder)
+        site = Site(production_env(scratch_database(url), folder), folder)
         print("Load test: migrating, loading the demo plan and the load test's people…")
         site.manage("migrate", "--no-input", "-v0")
         site.manage("collectstatic", "--no-input", "-v0")
